@@ -1,0 +1,46 @@
+# Kamai: `make run` serves the site with its worker; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+.PHONY: run test lint bench messages clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+var/.demo-seeded:
+	$(PY) manage.py seed_demo
+	@mkdir -p var && touch $@
+
+run: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	@$(MAKE) --no-print-directory var/.demo-seeded
+	@echo "Kamai at http://127.0.0.1:8000 (web + worker). Ctrl-C stops both."
+	@bash -c 'trap "kill 0" EXIT INT TERM; $(PY) manage.py run_huey & $(PY) manage.py runserver 127.0.0.1:8000'
+
+test: $(VENV)/.dev
+	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: $(VENV)/.dev
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+messages: $(VENV)/.dev
+	$(PY) manage.py makemessages -l ur --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages -l ur --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles

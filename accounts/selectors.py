@@ -1,0 +1,23 @@
+"""Reads of profiles that are more than a get."""
+
+from django.db.models import Prefetch, QuerySet
+
+from accounts.models import FreelancerProfile, PortfolioItem
+
+
+def freelancer_public_profile(*, slug: str) -> FreelancerProfile:
+    """The profile shown at /f/<slug>/, with skills and portfolio in two extra queries."""
+    return (
+        FreelancerProfile.objects.select_related("user")
+        .prefetch_related("skills", Prefetch("portfolio_items", queryset=PortfolioItem.objects.all()))
+        .get(slug=slug, user__is_active=True)
+    )
+
+
+def freelancer_directory(*, limit: int = 12) -> QuerySet[FreelancerProfile]:
+    return (
+        FreelancerProfile.objects.filter(user__is_active=True)
+        .exclude(headline="")
+        .prefetch_related("skills")
+        .order_by("-updated_at")[:limit]
+    )

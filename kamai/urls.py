@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from web import views as web_views
+
+admin.site.site_header = "Kamai administration"
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("dashboard/", web_views.dashboard, name="dashboard"),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+]
+
+if settings.DEBUG:
+    # Development only; production serves MEDIA_ROOT from the web server or object storage.
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

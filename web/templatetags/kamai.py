@@ -1,0 +1,26 @@
+from django import template
+from django.utils.translation import get_language
+
+from ledger.money import format_money
+
+register = template.Library()
+
+
+@register.simple_tag
+def money(amount, currency):
+    """{% money amount "USD" %}: the amount formatted for the page's language."""
+    if amount is None:
+        return ""
+    return format_money(amount, currency, get_language() or "en")
+
+
+@register.simple_tag
+def skill_name(skill):
+    return skill.localized_name(get_language() or "en")
+
+
+@register.filter
+def country(code):
+    from accounts.countries import country_name
+
+    return country_name(code, get_language() or "en") if code else ""
