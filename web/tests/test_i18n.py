@@ -1,0 +1,41 @@
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import FreelancerProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_english_is_ltr_by_default(client):
+    html = client.get("/").content.decode()
+    assert '<html lang="en" dir="ltr">' in html
+
+
+def test_language_switcher_sets_urdu_and_pages_render_rtl(client):
+    response = client.post(reverse("set_language"), {"language": "ur", "next": "/"})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert '<html lang="ur" dir="rtl">' in html
+    assert "اردو" in html
+
+
+@pytest.mark.parametrize(
+    "url_name,english",
+    [("home", "From client to rupees in the bank"), ("account_login", "Log in"), ("account_signup", "Sign up")],
+)
+def test_urdu_catalogue_translates_this_issues_pages(client, url_name, english):
+    client.cookies["django_language"] = "ur"
+    html = client.get(reverse(url_name)).content.decode()
+    assert 'dir="rtl"' in html
+    assert english not in html
+
+
+def test_urdu_profile_page_and_dashboard(client):
+    profile = FreelancerProfileFactory()
+    client.cookies["django_language"] = "ur"
+    client.force_login(profile.user)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert 'dir="rtl"' in dashboard
+    assert "Edit your profile" not in dashboard
+    edit = client.get(reverse("freelancer_profile_edit")).content.decode()
+    assert "Save profile" not in edit

@@ -1,0 +1,53 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 60 + "production-like-secret-key-for-the-deploy-check",
+    "ALLOWED_HOSTS": "kamai.example",
+}
+
+
+def _manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_secret_key_is_required_when_debug_is_off():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_production_settings_are_strict():
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.KAMAI_EMAIL_DELIVERY_BACKEND, s.PASSWORD_HASHERS[0])",
+        env=PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "False",
+        "True",
+        "True",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
