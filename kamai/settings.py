@@ -178,7 +178,8 @@ MFA_TOTP_ISSUER = "Kamai"
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ur", _("Urdu"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own strings first, then our Urdu for the allauth pages (allauth ships no Urdu catalogue).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 USE_I18N = True
 TIME_ZONE = "Asia/Karachi"
 USE_TZ = True
