@@ -93,6 +93,8 @@ class ClientProfileForm(forms.ModelForm):
         self.fields["country"] = forms.ChoiceField(
             label=_("Country"), choices=[("", "—")] + country_choices(get_language() or "en"), required=False
         )
+        self.fields["time_zone"].widget.attrs.update({"list": "time-zones", "autocomplete": "off"})
+        self.fields["time_zone"].help_text = _("For example America/New_York or Europe/London.")
 
 
 class PortfolioItemForm(forms.Form):

@@ -3,6 +3,7 @@
 import zoneinfo
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -191,8 +192,20 @@ class PortfolioItem(models.Model):
         return self.title
 
 
-TIME_ZONE_CHOICES = [("UTC", "UTC")] + [
-    (name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name and not name.startswith("Etc/")
+def validate_time_zone(value: str) -> None:
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a time zone. Use a name like America/New_York."), params={"value": value})
+
+
+# Offered as suggestions on the form; any IANA zone is accepted.
+COMMON_TIME_ZONES = [
+    "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto",
+    "America/Vancouver", "America/Sao_Paulo", "Europe/London", "Europe/Dublin", "Europe/Berlin", "Europe/Paris",
+    "Europe/Amsterdam", "Europe/Stockholm", "Europe/Zurich", "Europe/Madrid", "Europe/Rome", "Europe/Warsaw",
+    "Europe/Istanbul", "Asia/Dubai", "Asia/Riyadh", "Asia/Qatar", "Asia/Kuwait", "Asia/Bahrain", "Asia/Muscat",
+    "Asia/Karachi", "Asia/Kolkata", "Asia/Singapore", "Asia/Hong_Kong", "Asia/Shanghai", "Asia/Tokyo",
+    "Asia/Kuala_Lumpur", "Australia/Sydney", "Australia/Melbourne", "Australia/Perth", "Pacific/Auckland",
+    "Africa/Johannesburg", "Africa/Cairo", "Africa/Lagos", "UTC",
 ]
 
 
@@ -200,7 +213,9 @@ class ClientProfile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="client_profile")
     name = models.CharField(_("name or company"), max_length=120)
     country = models.CharField(_("country"), max_length=2, blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="UTC", blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", blank=True, validators=[validate_time_zone]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

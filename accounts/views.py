@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.forms import ClientProfileForm, FreelancerProfileForm, HatForm, PortfolioItemForm
-from accounts.models import FreelancerProfile, PortfolioItem
+from accounts.models import COMMON_TIME_ZONES, FreelancerProfile, PortfolioItem
 
 
 def freelancer_public(request, slug):
@@ -62,7 +62,11 @@ def client_profile_edit(request):
         services.client_profile_update(profile=profile, **form.cleaned_data)
         messages.success(request, _("Your client profile is saved."))
         return redirect("client_profile_edit")
-    return render(request, "accounts/client_profile_edit.html", {"form": form, "profile": profile})
+    return render(
+        request,
+        "accounts/client_profile_edit.html",
+        {"form": form, "profile": profile, "time_zones": COMMON_TIME_ZONES},
+    )
 
 
 def _own_item(request, pk) -> PortfolioItem:

@@ -131,9 +131,7 @@ class Transaction(ImmutableModel):
     reverses = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals")
     # Conversions: the rate applied (target per source unit) and the reference rate it is measured against.
     fx_rate = models.DecimalField(max_digits=15, decimal_places=RATE_DECIMAL_PLACES, null=True, blank=True)
-    fx_reference_rate = models.DecimalField(
-        max_digits=15, decimal_places=RATE_DECIMAL_PLACES, null=True, blank=True
-    )
+    fx_reference_rate = models.DecimalField(max_digits=15, decimal_places=RATE_DECIMAL_PLACES, null=True, blank=True)
     exchange_rate = models.ForeignKey("ExchangeRate", null=True, blank=True, on_delete=models.PROTECT)
 
     class Meta:

@@ -105,7 +105,9 @@ def parse_rate(text) -> Decimal:
     if not rate.is_finite() or rate <= 0:
         raise MoneyError(_("A rate must be a positive number, not %(text)r.") % {"text": text})
     if rate != rate.quantize(RATE_QUANTUM, rounding=ROUNDING):
-        raise MoneyError(_("%(rate)s has more than %(places)d decimals.") % {"rate": rate, "places": RATE_DECIMAL_PLACES})
+        raise MoneyError(
+            _("%(rate)s has more than %(places)d decimals.") % {"rate": rate, "places": RATE_DECIMAL_PLACES}
+        )
     return rate
 
 

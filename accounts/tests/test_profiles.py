@@ -187,3 +187,13 @@ def test_switching_hats_changes_dashboard_and_creates_profile(client):
     assert user.active_hat == "client"
     assert hasattr(user, "client_profile")
     assert "Client dashboard" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_client_time_zone_must_be_a_real_zone(client):
+    profile = ClientProfileFactory()
+    client.force_login(profile.user)
+    response = client.post(reverse("client_profile_edit"), {"name": "X", "country": "US", "time_zone": "Mars/Base"})
+    assert response.status_code == 200
+    assert "is not a time zone" in response.content.decode()
+    profile.refresh_from_db()
+    assert profile.time_zone == "UTC"
