@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,99 +15,269 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('book', models.CharField(db_index=True, max_length=40)),
-                ('code', models.CharField(max_length=120, unique=True)),
-                ('name', models.CharField(blank=True, max_length=120)),
-                ('kind', models.CharField(choices=[('asset', 'Asset'), ('liability', 'Liability'), ('income', 'Income'), ('expense', 'Expense'), ('equity', 'Equity')], max_length=10)),
-                ('currency', models.CharField(choices=[('PKR', 'PKR'), ('USD', 'USD'), ('EUR', 'EUR'), ('GBP', 'GBP'), ('AED', 'AED'), ('SAR', 'SAR'), ('CAD', 'CAD'), ('AUD', 'AUD')], max_length=3)),
-                ('owner_ref', models.CharField(blank=True, db_index=True, max_length=80)),
-                ('no_negative', models.BooleanField(default=False, help_text='Its natural balance may never go below zero.')),
-                ('balance_minor', models.BigIntegerField(default=0)),
-                ('held_minor', models.BigIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_accounts', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("book", models.CharField(db_index=True, max_length=40)),
+                ("code", models.CharField(max_length=120, unique=True)),
+                ("name", models.CharField(blank=True, max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("asset", "Asset"),
+                            ("liability", "Liability"),
+                            ("income", "Income"),
+                            ("expense", "Expense"),
+                            ("equity", "Equity"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("PKR", "PKR"),
+                            ("USD", "USD"),
+                            ("EUR", "EUR"),
+                            ("GBP", "GBP"),
+                            ("AED", "AED"),
+                            ("SAR", "SAR"),
+                            ("CAD", "CAD"),
+                            ("AUD", "AUD"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                ("owner_ref", models.CharField(blank=True, db_index=True, max_length=80)),
+                (
+                    "no_negative",
+                    models.BooleanField(default=False, help_text="Its natural balance may never go below zero."),
+                ),
+                ("balance_minor", models.BigIntegerField(default=0)),
+                ("held_minor", models.BigIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ledger_accounts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ExchangeRate',
+            name="ExchangeRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('base_currency', models.CharField(choices=[('PKR', 'PKR'), ('USD', 'USD'), ('EUR', 'EUR'), ('GBP', 'GBP'), ('AED', 'AED'), ('SAR', 'SAR'), ('CAD', 'CAD'), ('AUD', 'AUD')], max_length=3)),
-                ('quote_currency', models.CharField(choices=[('PKR', 'PKR'), ('USD', 'USD'), ('EUR', 'EUR'), ('GBP', 'GBP'), ('AED', 'AED'), ('SAR', 'SAR'), ('CAD', 'CAD'), ('AUD', 'AUD')], default='PKR', max_length=3)),
-                ('rate', models.DecimalField(decimal_places=8, max_digits=15)),
-                ('rate_date', models.DateField(db_index=True)),
-                ('source', models.CharField(choices=[('bank', 'Bank'), ('sbp', 'State Bank of Pakistan'), ('manual', 'Manual')], default='manual', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "base_currency",
+                    models.CharField(
+                        choices=[
+                            ("PKR", "PKR"),
+                            ("USD", "USD"),
+                            ("EUR", "EUR"),
+                            ("GBP", "GBP"),
+                            ("AED", "AED"),
+                            ("SAR", "SAR"),
+                            ("CAD", "CAD"),
+                            ("AUD", "AUD"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                (
+                    "quote_currency",
+                    models.CharField(
+                        choices=[
+                            ("PKR", "PKR"),
+                            ("USD", "USD"),
+                            ("EUR", "EUR"),
+                            ("GBP", "GBP"),
+                            ("AED", "AED"),
+                            ("SAR", "SAR"),
+                            ("CAD", "CAD"),
+                            ("AUD", "AUD"),
+                        ],
+                        default="PKR",
+                        max_length=3,
+                    ),
+                ),
+                ("rate", models.DecimalField(decimal_places=8, max_digits=15)),
+                ("rate_date", models.DateField(db_index=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("bank", "Bank"), ("sbp", "State Bank of Pakistan"), ("manual", "Manual")],
+                        default="manual",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['-rate_date', 'base_currency'],
-                'constraints': [models.UniqueConstraint(fields=('base_currency', 'quote_currency', 'rate_date', 'source'), name='ledger_rate_unique_per_day'), models.CheckConstraint(condition=models.Q(('rate__gt', 0)), name='ledger_rate_positive')],
+                "ordering": ["-rate_date", "base_currency"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("base_currency", "quote_currency", "rate_date", "source"),
+                        name="ledger_rate_unique_per_day",
+                    ),
+                    models.CheckConstraint(condition=models.Q(("rate__gt", 0)), name="ledger_rate_positive"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Transaction',
+            name="Transaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('book', models.CharField(db_index=True, max_length=40)),
-                ('kind', models.CharField(db_index=True, max_length=40)),
-                ('memo', models.CharField(blank=True, max_length=255)),
-                ('reference', models.CharField(blank=True, db_index=True, max_length=120)),
-                ('idempotency_key', models.CharField(max_length=200, unique=True)),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('fx_rate', models.DecimalField(blank=True, decimal_places=8, max_digits=15, null=True)),
-                ('fx_reference_rate', models.DecimalField(blank=True, decimal_places=8, max_digits=15, null=True)),
-                ('exchange_rate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='ledger.exchangerate')),
-                ('reverses', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversals', to='ledger.transaction')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("book", models.CharField(db_index=True, max_length=40)),
+                ("kind", models.CharField(db_index=True, max_length=40)),
+                ("memo", models.CharField(blank=True, max_length=255)),
+                ("reference", models.CharField(blank=True, db_index=True, max_length=120)),
+                ("idempotency_key", models.CharField(max_length=200, unique=True)),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("fx_rate", models.DecimalField(blank=True, decimal_places=8, max_digits=15, null=True)),
+                ("fx_reference_rate", models.DecimalField(blank=True, decimal_places=8, max_digits=15, null=True)),
+                (
+                    "exchange_rate",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="ledger.exchangerate"
+                    ),
+                ),
+                (
+                    "reverses",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reversals",
+                        to="ledger.transaction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Posting',
+            name="Posting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_minor', models.BigIntegerField()),
-                ('currency', models.CharField(choices=[('PKR', 'PKR'), ('USD', 'USD'), ('EUR', 'EUR'), ('GBP', 'GBP'), ('AED', 'AED'), ('SAR', 'SAR'), ('CAD', 'CAD'), ('AUD', 'AUD')], max_length=3)),
-                ('posted_at', models.DateTimeField()),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='ledger.account')),
-                ('transaction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='ledger.transaction')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("amount_minor", models.BigIntegerField()),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("PKR", "PKR"),
+                            ("USD", "USD"),
+                            ("EUR", "EUR"),
+                            ("GBP", "GBP"),
+                            ("AED", "AED"),
+                            ("SAR", "SAR"),
+                            ("CAD", "CAD"),
+                            ("AUD", "AUD"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                ("posted_at", models.DateTimeField()),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="postings", to="ledger.account"
+                    ),
+                ),
+                (
+                    "transaction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="postings", to="ledger.transaction"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['posted_at', 'id'],
-                'indexes': [models.Index(fields=['account', 'posted_at', 'id'], name='ledger_posting_statement')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount_minor', 0), _negated=True), name='ledger_posting_nonzero')],
+                "ordering": ["posted_at", "id"],
+                "indexes": [models.Index(fields=["account", "posted_at", "id"], name="ledger_posting_statement")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount_minor", 0), _negated=True), name="ledger_posting_nonzero"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Hold',
+            name="Hold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('book', models.CharField(max_length=40)),
-                ('amount_minor', models.PositiveBigIntegerField()),
-                ('currency', models.CharField(choices=[('PKR', 'PKR'), ('USD', 'USD'), ('EUR', 'EUR'), ('GBP', 'GBP'), ('AED', 'AED'), ('SAR', 'SAR'), ('CAD', 'CAD'), ('AUD', 'AUD')], max_length=3)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('settled', 'Settled'), ('voided', 'Voided')], db_index=True, default='pending', max_length=10)),
-                ('kind', models.CharField(max_length=40)),
-                ('memo', models.CharField(blank=True, max_length=255)),
-                ('reference', models.CharField(blank=True, db_index=True, max_length=120)),
-                ('idempotency_key', models.CharField(max_length=200, unique=True)),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('credit_account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='holds_as_credit', to='ledger.account')),
-                ('debit_account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='holds_as_debit', to='ledger.account')),
-                ('settlement', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='settled_hold', to='ledger.transaction')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("book", models.CharField(max_length=40)),
+                ("amount_minor", models.PositiveBigIntegerField()),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("PKR", "PKR"),
+                            ("USD", "USD"),
+                            ("EUR", "EUR"),
+                            ("GBP", "GBP"),
+                            ("AED", "AED"),
+                            ("SAR", "SAR"),
+                            ("CAD", "CAD"),
+                            ("AUD", "AUD"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("settled", "Settled"), ("voided", "Voided")],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40)),
+                ("memo", models.CharField(blank=True, max_length=255)),
+                ("reference", models.CharField(blank=True, db_index=True, max_length=120)),
+                ("idempotency_key", models.CharField(max_length=200, unique=True)),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "credit_account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="holds_as_credit", to="ledger.account"
+                    ),
+                ),
+                (
+                    "debit_account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="holds_as_debit", to="ledger.account"
+                    ),
+                ),
+                (
+                    "settlement",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="settled_hold",
+                        to="ledger.transaction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount_minor__gt', 0)), name='ledger_hold_positive')],
+                "ordering": ["created_at", "id"],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("amount_minor__gt", 0)), name="ledger_hold_positive")
+                ],
             },
         ),
     ]
