@@ -31,7 +31,9 @@ class FreelancerProfileForm(forms.Form):
         label=_("Profile address"), max_length=60, help_text=_("Your public page will be at /f/<address>/")
     )
     headline = forms.CharField(label=_("Headline"), max_length=140, required=False)
-    bio = forms.CharField(label=_("About you"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=5000)
+    bio = forms.CharField(
+        label=_("About you"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=5000
+    )
     city = forms.ChoiceField(label=_("City"), choices=[("", "—")] + City.choices, required=False)
     skills = forms.ModelMultipleChoiceField(
         label=_("Skills"), queryset=Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple

@@ -194,18 +194,52 @@ class PortfolioItem(models.Model):
 
 def validate_time_zone(value: str) -> None:
     if value and value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(value)s is not a time zone. Use a name like America/New_York."), params={"value": value})
+        raise ValidationError(
+            _("%(value)s is not a time zone. Use a name like America/New_York."), params={"value": value}
+        )
 
 
 # Offered as suggestions on the form; any IANA zone is accepted.
 COMMON_TIME_ZONES = [
-    "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto",
-    "America/Vancouver", "America/Sao_Paulo", "Europe/London", "Europe/Dublin", "Europe/Berlin", "Europe/Paris",
-    "Europe/Amsterdam", "Europe/Stockholm", "Europe/Zurich", "Europe/Madrid", "Europe/Rome", "Europe/Warsaw",
-    "Europe/Istanbul", "Asia/Dubai", "Asia/Riyadh", "Asia/Qatar", "Asia/Kuwait", "Asia/Bahrain", "Asia/Muscat",
-    "Asia/Karachi", "Asia/Kolkata", "Asia/Singapore", "Asia/Hong_Kong", "Asia/Shanghai", "Asia/Tokyo",
-    "Asia/Kuala_Lumpur", "Australia/Sydney", "Australia/Melbourne", "Australia/Perth", "Pacific/Auckland",
-    "Africa/Johannesburg", "Africa/Cairo", "Africa/Lagos", "UTC",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Toronto",
+    "America/Vancouver",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Amsterdam",
+    "Europe/Stockholm",
+    "Europe/Zurich",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Warsaw",
+    "Europe/Istanbul",
+    "Asia/Dubai",
+    "Asia/Riyadh",
+    "Asia/Qatar",
+    "Asia/Kuwait",
+    "Asia/Bahrain",
+    "Asia/Muscat",
+    "Asia/Karachi",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Hong_Kong",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Asia/Kuala_Lumpur",
+    "Australia/Sydney",
+    "Australia/Melbourne",
+    "Australia/Perth",
+    "Pacific/Auckland",
+    "Africa/Johannesburg",
+    "Africa/Cairo",
+    "Africa/Lagos",
+    "UTC",
 ]
 
 

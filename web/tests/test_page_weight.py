@@ -58,8 +58,12 @@ def test_public_pages_fit_the_budget(client, freelancer):
 
 def test_signed_in_pages_fit_the_budget(client, freelancer):
     client.force_login(freelancer.user)
-    for url in [reverse("dashboard"), reverse("freelancer_profile_edit"), reverse("portfolio_item_new"),
-                reverse("mfa_index")]:
+    for url in [
+        reverse("dashboard"),
+        reverse("freelancer_profile_edit"),
+        reverse("portfolio_item_new"),
+        reverse("mfa_index"),
+    ]:
         total, _ = page_weight(client, url)
         assert total < BUDGET, f"{url} weighs {total} bytes"
     client_profile = ClientProfileFactory()

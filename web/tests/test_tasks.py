@@ -29,9 +29,9 @@ def test_purge_expired_sessions_deletes_only_expired():
 
 def test_scheduled_jobs_are_periodic():
     # Both jobs are registered with the scheduler, not just callable.
-    from huey.contrib.djhuey import HUEY
-
     from datetime import datetime
+
+    from huey.contrib.djhuey import HUEY
 
     periodic = {task_class.__name__ for task_class in HUEY._registry._periodic_tasks}
     assert {"scheduler_heartbeat", "purge_expired_sessions"} <= periodic
