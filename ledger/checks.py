@@ -1,9 +1,8 @@
 """The ledger's invariants, recomputed from the postings. `manage.py ledger_check` and the tests run these."""
 
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce
 
-from ledger.models import DEBIT_NORMAL_KINDS, Account, Hold, HoldStatus, Posting, Transaction
+from ledger.models import DEBIT_NORMAL_KINDS, Account, Hold, HoldStatus, Posting, Transaction, sum_minor
 from ledger.money import format_minor
 
 
@@ -49,9 +48,7 @@ def ledger_problems(*, limit: int = 50) -> list[str]:
     report(
         f"{a.code}: cached balance {format_minor(a.balance_minor, a.currency)} but postings sum to "
         f"{format_minor(a.total, a.currency)}."
-        for a in Account.objects.annotate(total=Coalesce(Sum("postings__amount_minor"), 0)).exclude(
-            balance_minor=F("total")
-        )
+        for a in Account.objects.annotate(total=sum_minor("postings__amount_minor")).exclude(balance_minor=F("total"))
     )
     # 4. Held amounts equal the pending holds, and no no-negative account is overdrawn.
     expected: dict[int, int] = {}

@@ -10,6 +10,8 @@ read-only, and on PostgreSQL triggers (migration 0002) refuse UPDATE and DELETE 
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +19,15 @@ from ledger.errors import ImmutableRecord
 from ledger.money import CURRENCY_CHOICES, RATE_DECIMAL_PLACES, from_minor
 
 PLATFORM_BOOK = "platform"
+
+
+def minor_value(minor: int) -> Value:
+    return Value(minor, output_field=models.BigIntegerField())
+
+
+def sum_minor(field: str, **extra) -> Coalesce:
+    """SUM of a minor-units column, 0 when there are no rows; integer on every database."""
+    return Coalesce(Sum(field, **extra), minor_value(0), output_field=models.BigIntegerField())
 
 
 def personal_book(user_id: int) -> str:

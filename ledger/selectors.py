@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import F, Q, QuerySet, Sum, Window
-from django.db.models.functions import Coalesce
 
-from ledger.models import Account, Posting, normal_sign
+from ledger.models import Account, Posting, normal_sign, sum_minor
 from ledger.money import from_minor
 
 
@@ -18,7 +17,7 @@ def account_balance_minor(*, account: Account, as_of: datetime | None = None) ->
     postings = Posting.objects.filter(account=account)
     if as_of is not None:
         postings = postings.filter(posted_at__lte=as_of)
-    return postings.aggregate(total=Coalesce(Sum("amount_minor"), 0))["total"]
+    return postings.aggregate(total=sum_minor("amount_minor"))["total"]
 
 
 def account_balance(*, account: Account, as_of: datetime | None = None):
@@ -58,7 +57,7 @@ def account_statement(
     if start is not None:
         opening = (
             account_balance_minor(account=account, as_of=None)
-            - postings.filter(posted_at__gte=start).aggregate(total=Coalesce(Sum("amount_minor"), 0))["total"]
+            - postings.filter(posted_at__gte=start).aggregate(total=sum_minor("amount_minor"))["total"]
         )
         postings = postings.filter(posted_at__gte=start)
     if end is not None:
@@ -110,9 +109,9 @@ def trial_balance(*, book: str | None = None, as_of: datetime | None = None) -> 
     """Every account's balance from its postings, grouped by book and currency; each group's debits equal
     its credits when the ledger is sound."""
     posting_filter = Q(postings__posted_at__lte=as_of) if as_of is not None else Q()
-    accounts = Account.objects.annotate(
-        total=Coalesce(Sum("postings__amount_minor", filter=posting_filter), 0)
-    ).order_by("book", "currency", "code")
+    accounts = Account.objects.annotate(total=sum_minor("postings__amount_minor", filter=posting_filter)).order_by(
+        "book", "currency", "code"
+    )
     if book is not None:
         accounts = accounts.filter(book=book)
     groups: dict[tuple[str, str], TrialBalance] = {}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import BigIntegerField, Case, F, When
 from django.utils import timezone
 
 from ledger.errors import (
@@ -38,6 +38,7 @@ from ledger.models import (
     HoldStatus,
     Posting,
     Transaction,
+    minor_value,
     personal_book,
 )
 from ledger.money import check_currency, convert, format_minor, from_minor, quantize, quantize_rate, to_minor
@@ -366,12 +367,14 @@ def _update_cached(locked: dict[int, Account], balance_deltas: dict[int, int], h
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         changes = {}
-        b = [When(pk=i, then=F("balance_minor") + Value(balance_deltas[i])) for i in chunk if balance_deltas.get(i)]
-        h = [When(pk=i, then=F("held_minor") + Value(held_deltas[i])) for i in chunk if held_deltas.get(i)]
+        b = [
+            When(pk=i, then=F("balance_minor") + minor_value(balance_deltas[i])) for i in chunk if balance_deltas.get(i)
+        ]
+        h = [When(pk=i, then=F("held_minor") + minor_value(held_deltas[i])) for i in chunk if held_deltas.get(i)]
         if b:
-            changes["balance_minor"] = Case(*b, default=F("balance_minor"))
+            changes["balance_minor"] = Case(*b, default=F("balance_minor"), output_field=BigIntegerField())
         if h:
-            changes["held_minor"] = Case(*h, default=F("held_minor"))
+            changes["held_minor"] = Case(*h, default=F("held_minor"), output_field=BigIntegerField())
         if changes:
             Account.objects.filter(pk__in=chunk).update(**changes)
     for i in ids:

@@ -1,0 +1,91 @@
+from decimal import Decimal
+
+import pytest
+
+from ledger.errors import LedgerError
+from ledger.money import (
+    MINOR_UNITS,
+    MoneyError,
+    check_currency,
+    convert,
+    format_money,
+    from_minor,
+    parse_amount,
+    parse_rate,
+    quantize,
+    to_minor,
+)
+
+
+def test_every_required_currency_has_a_minor_unit():
+    assert {"PKR", "USD", "EUR", "GBP", "AED", "SAR", "CAD", "AUD"} <= set(MINOR_UNITS)
+
+
+def test_unknown_currency_is_a_money_error():
+    with pytest.raises(MoneyError, match="Unknown currency 'XYZ'"):
+        check_currency("XYZ")
+
+
+def test_money_error_is_a_ledger_error_and_a_value_error():
+    assert issubclass(MoneyError, LedgerError)
+    assert issubclass(MoneyError, ValueError)
+
+
+def test_rounding_is_half_even_in_one_place():
+    assert quantize(Decimal("0.125"), "USD") == Decimal("0.12")
+    assert quantize(Decimal("0.135"), "USD") == Decimal("0.14")
+    assert convert(Decimal("10.00"), Decimal("278.455"), "PKR") == Decimal("2784.55")
+
+
+def test_minor_units_round_trip_exactly():
+    assert to_minor(Decimal("1234.56"), "PKR") == 123456
+    assert from_minor(123456, "PKR") == Decimal("1234.56")
+    assert to_minor(Decimal("-0.01"), "USD") == -1
+
+
+def test_to_minor_refuses_sub_minor_amounts():
+    with pytest.raises(MoneyError, match="12.345 has more decimals than USD allows"):
+        to_minor(Decimal("12.345"), "USD")
+
+
+def test_binary_floats_are_refused():
+    with pytest.raises(MoneyError, match="not float"):
+        to_minor(0.1, "USD")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1,250.50", Decimal("1250.50")), (" 7 ", Decimal("7.00")), ("۱۲۳٫۴۵", Decimal("123.45"))],
+)
+def test_parse_amount(text, expected):
+    assert parse_amount(text, "PKR") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("12.345", "12.345 has more decimals than USD allows."),
+        ("", "Enter an amount."),
+        ("twelve", "'twelve' is not a number."),
+        ("NaN", "'NaN' is not a number."),
+    ],
+)
+def test_parse_amount_errors_are_clear(text, message):
+    with pytest.raises(MoneyError) as error:
+        parse_amount(text, "USD")
+    assert str(error.value) == message
+
+
+def test_parse_rate():
+    assert parse_rate("278.12345678") == Decimal("278.12345678")
+    with pytest.raises(MoneyError):
+        parse_rate("0")
+    with pytest.raises(MoneyError):
+        parse_rate("1.123456789")
+
+
+def test_format_money_in_english_and_urdu():
+    assert format_money(Decimal("1234.5"), "USD", "en") == "$1,234.50"
+    assert format_money(Decimal("1234.5"), "PKR", "en") == "PKR1,234.50"
+    urdu = format_money(Decimal("1234.5"), "PKR", "ur")
+    assert "1,234.50" in urdu and "Rs" in urdu
