@@ -3,6 +3,7 @@
 import zoneinfo
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -143,8 +144,18 @@ class FreelancerProfile(models.Model):
     ntn = models.CharField(_("NTN (private)"), max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by marketplace services (search index and review statistics); never edited by hand.
+    search_vector = SearchVectorField(null=True, editable=False)
+    rating_count = models.PositiveIntegerField(default=0, editable=False)
+    rating_x100 = models.PositiveIntegerField(null=True, editable=False, help_text="Average rating × 100")
+    job_success_pct = models.PositiveSmallIntegerField(null=True, editable=False)
+    ended_contracts = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
+        indexes = [
+            models.Index(fields=["-rating_x100"], name="freelancer_rating_idx"),
+            models.Index(fields=["hourly_rate_minor"], name="freelancer_rate_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(hourly_rate_minor__isnull=True) | models.Q(hourly_rate_minor__gte=0),
@@ -166,6 +177,12 @@ class FreelancerProfile(models.Model):
         return bool(self.pseb_registration_number) and (
             self.pseb_expires_on is None or self.pseb_expires_on >= timezone.localdate()
         )
+
+    @property
+    def rating(self):
+        from decimal import Decimal
+
+        return None if self.rating_x100 is None else (Decimal(self.rating_x100) / 100).quantize(Decimal("0.1"))
 
     def language_labels(self) -> list[str]:
         labels = dict(Language.choices)

@@ -41,7 +41,15 @@ def freelancer_profile_ensure(*, user: User) -> FreelancerProfile:
     if profile:
         return profile
     name = user.email.split("@")[0]
-    return FreelancerProfile.objects.create(user=user, display_name=name, slug=_unique_slug(name))
+    profile = FreelancerProfile.objects.create(user=user, display_name=name, slug=_unique_slug(name))
+    _index(profile)
+    return profile
+
+
+def _index(profile: FreelancerProfile) -> None:
+    from marketplace.search import index_freelancer  # marketplace builds on accounts, not the reverse
+
+    index_freelancer(profile)
 
 
 def client_profile_ensure(*, user: User) -> ClientProfile:
@@ -84,6 +92,7 @@ def freelancer_profile_update(
     profile.save()
     if skills is not None:
         profile.skills.set(skills)
+    _index(profile)
     return profile
 
 

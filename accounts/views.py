@@ -17,7 +17,13 @@ def freelancer_public(request, slug):
         profile = selectors.freelancer_public_profile(slug=slug)
     except FreelancerProfile.DoesNotExist:
         raise Http404 from None
-    return render(request, "accounts/freelancer_public.html", {"profile": profile})
+    from marketplace.selectors import visible_reviews_of
+
+    return render(
+        request,
+        "accounts/freelancer_public.html",
+        {"profile": profile, "reviews": visible_reviews_of(profile.user, limit=5)},
+    )
 
 
 @login_required

@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("ledger.urls")),
+    path("", include("marketplace.urls")),
+    path("messages/", include("messaging.urls")),
 ]
 
 if settings.DEBUG:

@@ -19,9 +19,13 @@ def home(request):
 @login_required
 def dashboard(request):
     """One dashboard per hat; later features fill these."""
+    from marketplace.views import client_dashboard_context, freelancer_dashboard_context
+
     if request.user.active_hat == Hat.CLIENT:
         profile = client_profile_ensure(user=request.user)
-        return render(request, "web/dashboard_client.html", {"profile": profile})
+        return render(
+            request, "web/dashboard_client.html", {"profile": profile, **client_dashboard_context(request.user)}
+        )
     profile = freelancer_profile_ensure(user=request.user)
     checklist = [
         (bool(profile.headline), "headline"),
@@ -33,7 +37,11 @@ def dashboard(request):
     return render(
         request,
         "web/dashboard_freelancer.html",
-        {"profile": profile, "checklist": dict((key, done) for done, key in checklist)},
+        {
+            "profile": profile,
+            "checklist": dict((key, done) for done, key in checklist),
+            **freelancer_dashboard_context(request.user),
+        },
     )
 
 

@@ -1,0 +1,94 @@
+"""Full-text search behind one contract: PostgreSQL tsvector + GIN in production, SQLite FTS5 on the
+embedded default. Both stem English words (PostgreSQL's `english` config, FTS5's porter tokenizer), both
+require every word of the query to match ("plain" search), and both rank title above skills above body.
+
+Indexing is explicit: services call `index_job` / `index_freelancer` after every write that changes the text.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, Value
+from django.db.models.expressions import RawSQL
+
+JOB_FTS = "marketplace_job_fts"
+FREELANCER_FTS = "marketplace_freelancer_fts"
+MAX_TOKENS = 12
+
+
+def tokens(text: str) -> list[str]:
+    return re.findall(r"\w+", (text or "").lower())[:MAX_TOKENS]
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _skills_text(obj) -> str:
+    return " ".join(skill.name for skill in obj.skills.all())
+
+
+def _sqlite_replace(table: str, rowid: int, columns: tuple[str, str, str]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE rowid = %s", [rowid])  # noqa: S608 - fixed table names
+        cursor.execute(
+            f"INSERT INTO {table} (rowid, a, b, c) VALUES (%s, %s, %s, %s)",  # noqa: S608
+            [rowid, *columns],
+        )
+
+
+def index_job(job) -> None:
+    from marketplace.models import Job
+
+    skills = _skills_text(job)
+    if is_postgres():
+        Job.objects.filter(pk=job.pk).update(
+            search_vector=SearchVector("title", weight="A", config="english")
+            + SearchVector(Value(skills), weight="B", config="english")
+            + SearchVector("description", weight="C", config="english")
+        )
+    else:
+        _sqlite_replace(JOB_FTS, job.pk, (job.title, skills, job.description))
+
+
+def index_freelancer(profile) -> None:
+    from accounts.models import FreelancerProfile
+
+    skills = _skills_text(profile)
+    if is_postgres():
+        FreelancerProfile.objects.filter(pk=profile.pk).update(
+            search_vector=SearchVector("display_name", "headline", weight="A", config="english")
+            + SearchVector(Value(skills), weight="B", config="english")
+            + SearchVector("bio", weight="C", config="english")
+        )
+    else:
+        _sqlite_replace(FREELANCER_FTS, profile.pk, (f"{profile.display_name} {profile.headline}", skills, profile.bio))
+
+
+def text_search(queryset, text: str, *, any_word: bool = False):
+    """Filter `queryset` (Job or FreelancerProfile) to rows matching `text` and annotate `text_rank`
+    (higher is better). Returns (queryset, matched): matched is False when the text has no words."""
+    words = tokens(text)
+    if not words:
+        return queryset, False
+    table = JOB_FTS if queryset.model._meta.model_name == "job" else FREELANCER_FTS
+    if is_postgres():
+        if any_word:
+            query = SearchQuery(" | ".join(words), search_type="raw", config="english")
+        else:
+            query = SearchQuery(" ".join(words), search_type="plain", config="english")
+        return queryset.filter(search_vector=query).annotate(text_rank=SearchRank(F("search_vector"), query)), True
+    match = (" OR " if any_word else " ").join(f'"{word}"' for word in words)
+    outer = queryset.model._meta.db_table
+    # Table names are constants; the user's words travel only as the bound MATCH parameter.
+    rank = RawSQL(  # noqa: S611
+        f"(SELECT -bm25({table}, 10.0, 5.0, 1.0) FROM {table} "  # noqa: S608 - fixed table names
+        f"WHERE {table} MATCH %s AND {table}.rowid = {outer}.id)",
+        [match],
+    )
+    matching = RawSQL(  # noqa: S611
+        f"SELECT rowid FROM {table} WHERE {table} MATCH %s",  # noqa: S608
+        [match],
+    )
+    return queryset.filter(pk__in=matching).annotate(text_rank=rank), True
