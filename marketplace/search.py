@@ -15,10 +15,22 @@ from django.db.models.expressions import RawSQL
 JOB_FTS = "marketplace_job_fts"
 FREELANCER_FTS = "marketplace_freelancer_fts"
 MAX_TOKENS = 12
+# PostgreSQL's english.stop list: dropped on both engines so SQLite and PostgreSQL agree on what must match.
+STOP_WORDS = frozenset(
+    """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers
+    herself it its itself they them their theirs themselves what which who whom this that these those am is are
+    was were be been being have has had having do does did doing a an the and but if or because as until while of
+    at by for with about against between into through during before after above below to from up down in out on
+    off over under again further then once here there when where why how all any both each few more most other
+    some such no nor not only own same so than too very s t can will just don should now
+    """.split()
+)
 
 
 def tokens(text: str) -> list[str]:
-    return re.findall(r"\w+", (text or "").lower())[:MAX_TOKENS]
+    words = [word for word in re.findall(r"\w+", (text or "").lower()) if word not in STOP_WORDS]
+    return words[:MAX_TOKENS]
 
 
 def is_postgres() -> bool:

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import FreelancerProfile, Skill
@@ -167,7 +168,7 @@ def jobs_for_freelancer(profile: FreelancerProfile, *, limit: int = 10) -> list[
     headline_words = [w for w in search.tokens(profile.headline) if len(w) > 3]
     text_ids: set[int] = set()
     if headline_words:
-        matched, _ = search.text_search(
+        matched, _found = search.text_search(
             Job.objects.filter(state=JobState.OPEN), " ".join(headline_words), any_word=True
         )
         text_ids = set(matched.values_list("id", flat=True)[:500])
@@ -214,7 +215,7 @@ def freelancers_for_job(job: Job, *, limit: int = 10) -> list[Recommendation]:
     title_words = [w for w in search.tokens(job.title) if len(w) > 3]
     text_ids: set[int] = set()
     if title_words:
-        matched, _ = search.text_search(FreelancerProfile.objects.all(), " ".join(title_words), any_word=True)
+        matched, _found = search.text_search(FreelancerProfile.objects.all(), " ".join(title_words), any_word=True)
         text_ids = set(matched.values_list("id", flat=True)[:500])
     people = people.annotate(
         rate_fit=Case(When(fit, then=Value(1)), default=Value(0), output_field=IntegerField()),

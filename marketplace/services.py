@@ -72,6 +72,8 @@ def job_save(
     job: Job | None = None,
 ) -> Job:
     """Create a job (a draft, or open at once with publish=True) or edit one the client owns."""
+    if job is not None:
+        job = Job.objects.select_for_update().get(pk=job.pk)  # never save a stale state over a newer one
     if job is not None and job.client_id != client.pk:
         raise NotAllowed(_("Only the job's owner can edit it."))
     if job is not None and job.state == JobState.FILLED:
@@ -96,7 +98,7 @@ def job_save(
     job.save()
     job.skills.set(skills)
     if publish and job.state == JobState.DRAFT:
-        job_transition(job=job, client=client, to_state=JobState.OPEN)
+        job = job_transition(job=job, client=client, to_state=JobState.OPEN)
     search.index_job(job)
     return job
 
