@@ -128,9 +128,11 @@ class ImmutableModel(models.Model):
 
 
 class Transaction(ImmutableModel):
-    """A balanced set of postings in one book, made once per idempotency key."""
+    """A balanced set of postings in one book, made once per idempotency key.
 
-    book = models.CharField(max_length=40, db_index=True)
+    Indexes are kept to what reads need: every index is paid for on each insert (docs/PERFORMANCE.md)."""
+
+    book = models.CharField(max_length=40)
     kind = models.CharField(max_length=40, db_index=True)
     memo = models.CharField(max_length=255, blank=True)
     # The business object it comes from: "milestone:12", "invoice:7", "import:3:row:40".
@@ -138,12 +140,14 @@ class Transaction(ImmutableModel):
     idempotency_key = models.CharField(max_length=200, unique=True)
     # sha256 of the content, to tell an honest replay from a reused key.
     fingerprint = models.CharField(max_length=64)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    reverses = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals")
+    created_at = models.DateTimeField(default=timezone.now)
+    reverses = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals", db_index=False
+    )
     # Conversions: the rate applied (target per source unit) and the reference rate it is measured against.
     fx_rate = models.DecimalField(max_digits=15, decimal_places=RATE_DECIMAL_PLACES, null=True, blank=True)
     fx_reference_rate = models.DecimalField(max_digits=15, decimal_places=RATE_DECIMAL_PLACES, null=True, blank=True)
-    exchange_rate = models.ForeignKey("ExchangeRate", null=True, blank=True, on_delete=models.PROTECT)
+    exchange_rate = models.ForeignKey("ExchangeRate", null=True, blank=True, on_delete=models.PROTECT, db_index=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -156,7 +160,8 @@ class Posting(ImmutableModel):
     """One signed leg of a transaction: debit positive, credit negative, in the account's minor units."""
 
     transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="postings")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
+    # Indexed by ledger_posting_statement, which starts with the account.
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings", db_index=False)
     amount_minor = models.BigIntegerField()
     # Copies of the account's currency and the transaction's time: immutable, and they keep
     # per-currency sums and as-of balances to one table.

@@ -15,10 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, Case, F, When
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from ledger import sql
 from ledger.errors import (
     BookMismatch,
     CurrencyMismatch,
@@ -36,9 +36,7 @@ from ledger.models import (
     ExchangeRate,
     Hold,
     HoldStatus,
-    Posting,
     Transaction,
-    minor_value,
     personal_book,
 )
 from ledger.money import check_currency, convert, format_minor, from_minor, quantize, quantize_rate, to_minor
@@ -344,7 +342,7 @@ def _prepare(
 def _lock_accounts(ids: Iterable[int]) -> dict[int, Account]:
     """Lock the accounts in ascending id order: every writer takes locks in the same order, so no deadlock."""
     ids = sorted(set(ids))
-    locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    locked = {account.pk: account for account in sql.lock_accounts(ids)}
     if len(locked) != len(ids):
         raise UnknownAccount("An account disappeared while posting.")
     return locked
@@ -363,23 +361,39 @@ def _check_funds(account: Account, new_balance: int, delta: int) -> None:
 
 
 def _update_cached(locked: dict[int, Account], balance_deltas: dict[int, int], held_deltas: dict[int, int]) -> None:
-    ids = sorted(set(balance_deltas) | set(held_deltas))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        changes = {}
-        b = [
-            When(pk=i, then=F("balance_minor") + minor_value(balance_deltas[i])) for i in chunk if balance_deltas.get(i)
-        ]
-        h = [When(pk=i, then=F("held_minor") + minor_value(held_deltas[i])) for i in chunk if held_deltas.get(i)]
-        if b:
-            changes["balance_minor"] = Case(*b, default=F("balance_minor"), output_field=BigIntegerField())
-        if h:
-            changes["held_minor"] = Case(*h, default=F("held_minor"), output_field=BigIntegerField())
-        if changes:
-            Account.objects.filter(pk__in=chunk).update(**changes)
+    """Move the cached balances of locked accounts by the given deltas, in the database and in memory."""
+    ids = [i for i in sorted(set(balance_deltas) | set(held_deltas)) if balance_deltas.get(i) or held_deltas.get(i)]
+    if not ids:
+        return
+    sql.move_balances([(i, balance_deltas.get(i, 0), held_deltas.get(i, 0)) for i in ids])
     for i in ids:
         locked[i].balance_minor += balance_deltas.get(i, 0)
         locked[i].held_minor += held_deltas.get(i, 0)
+
+
+def _insert(prepared: list[_Prepared]) -> list[Transaction]:
+    """INSERT the transactions and their postings; returns the Transaction rows, in order."""
+    now = timezone.now()
+    values = [
+        [
+            p.book, p.kind, p.memo, p.reference, p.idempotency_key, p.fingerprint, p.reverses_id,
+            p.fx.get("rate"), p.fx.get("reference_rate"), p.fx.get("exchange_rate_id"),
+        ]
+        for p in prepared
+    ]  # fmt: skip
+    ids = sql.insert_transactions(values, now)
+    sql.insert_postings(
+        [(ids[p.idempotency_key], account.pk, minor, account.currency) for p in prepared for account, minor in p.legs],
+        now,
+    )
+    rows = []
+    for p, row_values in zip(prepared, values, strict=True):
+        row = Transaction(
+            pk=ids[p.idempotency_key], created_at=now, **dict(zip(sql.TRANSACTION_COLUMNS, row_values, strict=True))
+        )
+        row._state.adding, row._state.db = False, connection.alias
+        rows.append(row)
+    return rows
 
 
 def _apply(prepared: list[_Prepared], locked: dict[int, Account], held_deltas: dict[int, int] | None = None):
@@ -400,38 +414,19 @@ def _apply(prepared: list[_Prepared], locked: dict[int, Account], held_deltas: d
     # The in-memory held values were moved above for the funds check; _update_cached moves them for real.
     for i, delta in held_deltas.items():
         locked[i].held_minor -= delta
-    now = timezone.now()
-    rows = [
-        Transaction(
-            book=p.book,
-            kind=p.kind,
-            memo=p.memo,
-            reference=p.reference,
-            idempotency_key=p.idempotency_key,
-            fingerprint=p.fingerprint,
-            created_at=now,
-            reverses_id=p.reverses_id,
-            fx_rate=p.fx.get("rate"),
-            fx_reference_rate=p.fx.get("reference_rate"),
-            exchange_rate_id=p.fx.get("exchange_rate_id"),
-        )
-        for p in prepared
-    ]
-    Transaction.objects.bulk_create(rows)
-    Posting.objects.bulk_create(
-        [
-            Posting(
-                transaction=row, account_id=account.pk, amount_minor=minor, currency=account.currency, posted_at=now
-            )
-            for row, p in zip(rows, prepared, strict=True)
-            for account, minor in p.legs
-        ]
-    )
+    rows = _insert(prepared)
     _update_cached(locked, balance_deltas, held_deltas)
     return rows
 
 
 def _replay(model, prepared_key: str, fingerprint: str):
+    if model is Transaction:
+        found = sql.existing_fingerprints([prepared_key]).get(prepared_key)
+        if found is None:
+            return None
+        if found[1] != fingerprint:
+            raise IdempotencyConflict(f"Idempotency key {prepared_key!r} was already used for a different transaction.")
+        return Transaction.objects.get(pk=found[0])
     existing = model.objects.filter(idempotency_key=prepared_key).first()
     if existing is None:
         return None
@@ -508,13 +503,16 @@ def post_transactions(batch: Sequence[dict]) -> list[Transaction]:
         try:
             with transaction.atomic():
                 locked = _lock_accounts(account.pk for p in prepared for account, _ in p.legs)
-                existing = {t.idempotency_key: t for t in Transaction.objects.filter(idempotency_key__in=list(by_key))}
-                for key, row in existing.items():
-                    if row.fingerprint != by_key[key].fingerprint:
+                known = sql.existing_fingerprints(list(by_key))
+                for key, (_pk, fingerprint) in known.items():
+                    if fingerprint != by_key[key].fingerprint:
                         raise IdempotencyConflict(
                             f"Idempotency key {key!r} was already used for a different transaction."
                         )
-                new = [p for p in prepared if p.idempotency_key not in existing]
+                existing = {
+                    t.idempotency_key: t for t in Transaction.objects.filter(pk__in=[v[0] for v in known.values()])
+                }
+                new = [p for p in prepared if p.idempotency_key not in known]
                 created = {t.idempotency_key: t for t in _apply(new, locked)} if new else {}
                 return [existing.get(p.idempotency_key) or created[p.idempotency_key] for p in prepared]
         except IntegrityError:

@@ -1,0 +1,141 @@
+"""The ledger's hot write path in plain SQL, called only by ledger.services under its locks.
+
+Why not the ORM: compiling the queries cost more than the database work (docs/PERFORMANCE.md). On
+PostgreSQL every statement takes its rows as a few array parameters (unnest / ANY), so a batch of 500
+transfers is still five short statements; elsewhere (SQLite) the same statements use VALUES lists.
+Only table names and placeholders are ever interpolated into the SQL text.
+"""
+
+from django.db import connection
+
+from ledger.models import Account, Posting, Transaction
+
+ACCOUNT = Account._meta.db_table
+TRANSACTION = Transaction._meta.db_table
+POSTING = Posting._meta.db_table
+LOCK_FIELDS = ["id", "book", "code", "kind", "currency", "no_negative", "balance_minor", "held_minor"]
+TRANSACTION_COLUMNS = [
+    "book", "kind", "memo", "reference", "idempotency_key", "fingerprint", "reverses_id", "fx_rate",
+    "fx_reference_rate", "exchange_rate_id",
+]  # fmt: skip
+TRANSACTION_TYPES = ["text", "text", "text", "text", "text", "text", "bigint", "numeric", "numeric", "bigint"]
+CHUNK = 500
+
+
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _marks(count: int, row: str = "%s") -> str:
+    return ", ".join([row] * count)
+
+
+def lock_accounts(ids: list[int]) -> list[Account]:
+    """SELECT ... FOR UPDATE the accounts in ascending id order (SQLite: its IMMEDIATE transaction already
+    holds the write lock, and it has no FOR UPDATE)."""
+    fields = ", ".join(LOCK_FIELDS)
+    rows = []
+    with connection.cursor() as cursor:
+        if _pg():
+            cursor.execute(f"SELECT {fields} FROM {ACCOUNT} WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [ids])  # noqa: S608
+            rows = cursor.fetchall()
+        else:
+            for chunk in _chunks(ids, 5000):
+                cursor.execute(f"SELECT {fields} FROM {ACCOUNT} WHERE id IN ({_marks(len(chunk))}) ORDER BY id", chunk)  # noqa: S608
+                rows += cursor.fetchall()
+    return [Account.from_db(connection.alias, LOCK_FIELDS, row) for row in rows]
+
+
+def move_balances(deltas: list[tuple[int, int, int]]) -> None:
+    """Add (balance delta, held delta) to each account: [(id, balance_delta, held_delta), ...]."""
+    with connection.cursor() as cursor:
+        if _pg():
+            ids, balance, held = (list(column) for column in zip(*deltas, strict=True))
+            cursor.execute(
+                f"UPDATE {ACCOUNT} AS a SET balance_minor = a.balance_minor + v.d, held_minor = a.held_minor + v.h "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS v(id, d, h) WHERE a.id = v.id",
+                [ids, balance, held],
+            )
+            return
+        for chunk in _chunks(deltas):
+            cursor.execute(
+                f"WITH v(id, d, h) AS (VALUES {_marks(len(chunk), '(%s, CAST(%s AS BIGINT), CAST(%s AS BIGINT))')}) "  # noqa: S608
+                f"UPDATE {ACCOUNT} SET balance_minor = {ACCOUNT}.balance_minor + v.d, "
+                f"held_minor = {ACCOUNT}.held_minor + v.h FROM v WHERE {ACCOUNT}.id = v.id",
+                [x for row in chunk for x in row],
+            )
+
+
+def insert_transactions(rows: list[list], created_at) -> dict[str, int]:
+    """INSERT transactions given as value lists in TRANSACTION_COLUMNS order; returns {idempotency_key: id}."""
+    at = connection.ops.adapt_datetimefield_value(created_at)
+    columns = ", ".join([*TRANSACTION_COLUMNS, "created_at"])
+    ids: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        if _pg():
+            arrays = [list(column) for column in zip(*rows, strict=True)]
+            unnest = ", ".join(f"%s::{kind}[]" for kind in TRANSACTION_TYPES)
+            cursor.execute(
+                f"INSERT INTO {TRANSACTION} ({columns}) SELECT *, %s FROM unnest({unnest}) "  # noqa: S608
+                "RETURNING idempotency_key, id",
+                [at, *arrays],
+            )
+            return dict(cursor.fetchall())
+        width = len(TRANSACTION_COLUMNS) + 1
+        for chunk in _chunks(rows):
+            cursor.execute(
+                f"INSERT INTO {TRANSACTION} ({columns}) VALUES {_marks(len(chunk), '(' + _marks(width) + ')')} "  # noqa: S608
+                "RETURNING idempotency_key, id",
+                [x for row in chunk for x in (*row, at)],
+            )
+            ids.update(cursor.fetchall())
+    return ids
+
+
+def insert_postings(legs: list[tuple[int, int, int, str]], posted_at) -> None:
+    """INSERT postings given as (transaction_id, account_id, amount_minor, currency)."""
+    at = connection.ops.adapt_datetimefield_value(posted_at)
+    columns = "transaction_id, account_id, amount_minor, currency, posted_at"
+    with connection.cursor() as cursor:
+        if _pg():
+            arrays = [list(column) for column in zip(*legs, strict=True)]
+            cursor.execute(
+                f"INSERT INTO {POSTING} ({columns}) "  # noqa: S608
+                "SELECT *, %s FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::text[])",
+                [at, *arrays],
+            )
+            return
+        for chunk in _chunks(legs, 2000):
+            cursor.execute(
+                f"INSERT INTO {POSTING} ({columns}) VALUES {_marks(len(chunk), '(%s, %s, %s, %s, %s)')}",  # noqa: S608
+                [x for leg in chunk for x in (*leg, at)],
+            )
+
+
+def existing_fingerprints(keys: list[str]) -> dict[str, tuple[int, str]]:
+    """{idempotency_key: (id, fingerprint)} for the keys already posted."""
+    found: dict[str, tuple[int, str]] = {}
+    with connection.cursor() as cursor:
+        if _pg():
+            cursor.execute(
+                f"SELECT idempotency_key, id, fingerprint FROM {TRANSACTION} WHERE idempotency_key = ANY(%s)",  # noqa: S608
+                [keys],
+            )
+            rows = cursor.fetchall()
+        else:
+            rows = []
+            for chunk in _chunks(keys, 5000):
+                cursor.execute(
+                    f"SELECT idempotency_key, id, fingerprint FROM {TRANSACTION} "  # noqa: S608
+                    f"WHERE idempotency_key IN ({_marks(len(chunk))})",
+                    chunk,
+                )
+                rows += cursor.fetchall()
+    for key, pk, fingerprint in rows:
+        found[key] = (pk, fingerprint)
+    return found
