@@ -126,6 +126,7 @@ def main() -> int:
     from ledger.models import Account
 
     call_command("migrate", verbosity=0)
+    load_at_start = os.getloadavg()
     db_name = connection.settings_dict["NAME"]
     if db_name.endswith("bench"):
         with connection.cursor() as cursor:
@@ -186,6 +187,7 @@ def main() -> int:
     batch_done = args.batch_transfers - batch_refused * args.batch_size
     print()
     print(f"machine: {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}")
+    print(f"load average at start: {load_at_start[0]:.2f} (other work on the machine skews the figures)")
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         print(f"database: {cursor.fetchone()[0].split(',')[0]} ({db_name})")

@@ -371,8 +371,26 @@ def _update_cached(locked: dict[int, Account], balance_deltas: dict[int, int], h
         locked[i].held_minor += held_deltas.get(i, 0)
 
 
-def _insert(prepared: list[_Prepared]) -> list[Transaction]:
-    """INSERT the transactions and their postings; returns the Transaction rows, in order."""
+def _apply(prepared: list[_Prepared], locked: dict[int, Account], held_deltas: dict[int, int] | None = None):
+    """Write the transactions in order, checking every no-negative account after each one, and move the
+    cached balances (and any held amounts released by a settlement) in the same statement."""
+    held_deltas = dict(held_deltas or {})
+    balances = {i: a.balance_minor for i, a in locked.items()}
+    balance_deltas: dict[int, int] = {}
+    for i, delta in held_deltas.items():
+        locked[i].held_minor += delta
+    try:
+        for prep in prepared:
+            per_account: dict[int, int] = {}
+            for account, minor in prep.legs:
+                per_account[account.pk] = per_account.get(account.pk, 0) + minor
+            for pk, delta in per_account.items():
+                balances[pk] += delta
+                _check_funds(locked[pk], balances[pk], delta)
+                balance_deltas[pk] = balance_deltas.get(pk, 0) + delta
+    finally:
+        for i, delta in held_deltas.items():
+            locked[i].held_minor -= delta
     now = timezone.now()
     values = [
         [
@@ -381,11 +399,16 @@ def _insert(prepared: list[_Prepared]) -> list[Transaction]:
         ]
         for p in prepared
     ]  # fmt: skip
-    ids = sql.insert_transactions(values, now)
-    sql.insert_postings(
-        [(ids[p.idempotency_key], account.pk, minor, account.currency) for p in prepared for account, minor in p.legs],
+    moved = sorted(i for i in set(balance_deltas) | set(held_deltas) if balance_deltas.get(i) or held_deltas.get(i))
+    ids = sql.write(
+        values,
+        [(p.idempotency_key, account.pk, minor, account.currency) for p in prepared for account, minor in p.legs],
+        [(i, balance_deltas.get(i, 0), held_deltas.get(i, 0)) for i in moved],
         now,
     )
+    for i in moved:
+        locked[i].balance_minor += balance_deltas.get(i, 0)
+        locked[i].held_minor += held_deltas.get(i, 0)
     rows = []
     for p, row_values in zip(prepared, values, strict=True):
         row = Transaction(
@@ -393,29 +416,6 @@ def _insert(prepared: list[_Prepared]) -> list[Transaction]:
         )
         row._state.adding, row._state.db = False, connection.alias
         rows.append(row)
-    return rows
-
-
-def _apply(prepared: list[_Prepared], locked: dict[int, Account], held_deltas: dict[int, int] | None = None):
-    """Write the transactions in order; every no-negative account is checked after each one."""
-    held_deltas = dict(held_deltas or {})
-    for i, delta in held_deltas.items():
-        locked[i].held_minor += delta
-    balances = {i: a.balance_minor for i, a in locked.items()}
-    balance_deltas: dict[int, int] = {}
-    for prep in prepared:
-        per_account: dict[int, int] = {}
-        for account, minor in prep.legs:
-            per_account[account.pk] = per_account.get(account.pk, 0) + minor
-        for pk, delta in per_account.items():
-            balances[pk] += delta
-            _check_funds(locked[pk], balances[pk], delta)
-            balance_deltas[pk] = balance_deltas.get(pk, 0) + delta
-    # The in-memory held values were moved above for the funds check; _update_cached moves them for real.
-    for i, delta in held_deltas.items():
-        locked[i].held_minor -= delta
-    rows = _insert(prepared)
-    _update_cached(locked, balance_deltas, held_deltas)
     return rows
 
 

@@ -139,3 +139,40 @@ def existing_fingerprints(keys: list[str]) -> dict[str, tuple[int, str]]:
     for key, pk, fingerprint in rows:
         found[key] = (pk, fingerprint)
     return found
+
+
+def write(rows: list[list], legs: list[tuple[str, int, int, str]], deltas: list[tuple[int, int, int]], at) -> dict:
+    """Insert transactions (value lists in TRANSACTION_COLUMNS order) and their postings given as
+    (idempotency_key, account_id, amount_minor, currency), and move the cached balances by
+    [(account_id, balance_delta, held_delta)]. Returns {idempotency_key: transaction id}.
+
+    On PostgreSQL this is one statement (data-modifying CTEs), so a transfer costs three round trips in
+    all: lock, replay check and write, then COMMIT."""
+    if not _pg():
+        ids = insert_transactions(rows, at)
+        insert_postings([(ids[key], account, amount, currency) for key, account, amount, currency in legs], at)
+        if deltas:
+            move_balances(deltas)
+        return ids
+    stamp = connection.ops.adapt_datetimefield_value(at)
+    columns = ", ".join([*TRANSACTION_COLUMNS, "created_at"])
+    unnest = ", ".join(f"%s::{kind}[]" for kind in TRANSACTION_TYPES)
+    transaction_arrays = [list(column) for column in zip(*rows, strict=True)]
+    leg_arrays = [list(column) for column in zip(*legs, strict=True)]
+    delta_arrays = [list(column) for column in zip(*deltas, strict=True)] if deltas else [[], [], []]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH t AS (INSERT INTO {TRANSACTION} ({columns}) SELECT *, %s FROM unnest({unnest}) "  # noqa: S608
+            "RETURNING idempotency_key, id), "
+            f"p AS (INSERT INTO {POSTING} (transaction_id, account_id, amount_minor, currency, posted_at) "
+            "SELECT t.id, l.account_id, l.amount_minor, l.currency, %s "
+            "FROM unnest(%s::text[], %s::bigint[], %s::bigint[], %s::text[]) WITH ORDINALITY "
+            "AS l(idempotency_key, account_id, amount_minor, currency, n) "
+            "JOIN t ON t.idempotency_key = l.idempotency_key ORDER BY l.n), "
+            f"u AS (UPDATE {ACCOUNT} AS a SET balance_minor = a.balance_minor + v.d, "
+            "held_minor = a.held_minor + v.h "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS v(id, d, h) WHERE a.id = v.id) "
+            "SELECT idempotency_key, id FROM t",
+            [stamp, *transaction_arrays, stamp, *leg_arrays, *delta_arrays],
+        )
+        return dict(cursor.fetchall())
