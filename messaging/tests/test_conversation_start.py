@@ -1,0 +1,95 @@
+import pytest
+from django.urls import reverse
+
+from messaging import services
+from messaging.errors import MessagingError, NotAllowed
+from messaging.models import Conversation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_proposal_starts_one_thread_between_client_and_freelancer(deal):
+    conversation = services.conversation_start(starter=deal.freelancer, proposal=deal.proposal)
+    assert (conversation.client, conversation.freelancer, conversation.job) == (deal.client, deal.freelancer, deal.job)
+    assert conversation.proposal == deal.proposal
+    again = services.conversation_start(starter=deal.client, proposal=deal.proposal)
+    assert again.pk == conversation.pk
+
+
+def test_offer_reuses_the_thread_of_the_same_job_and_records_the_offer(deal):
+    first = services.conversation_start(starter=deal.client, proposal=deal.proposal)
+    from_offer = services.conversation_start(starter=deal.freelancer, offer=deal.offer)
+    assert from_offer.pk == first.pk
+    from_offer.refresh_from_db()
+    assert from_offer.offer == deal.offer
+    assert Conversation.objects.count() == 1
+
+
+def test_job_owner_can_message_any_freelancer_about_the_job(deal, stranger):
+    conversation = services.conversation_start(starter=deal.client, job=deal.job, freelancer=stranger)
+    assert (conversation.client, conversation.freelancer) == (deal.client, stranger)
+    assert services.conversation_start(starter=deal.client, job=deal.job, freelancer=stranger).pk == conversation.pk
+
+
+def test_others_cannot_start_conversations(deal, stranger, plain_user):
+    with pytest.raises(NotAllowed):
+        services.conversation_start(starter=stranger, proposal=deal.proposal)
+    with pytest.raises(NotAllowed):
+        services.conversation_start(starter=stranger, offer=deal.offer)
+    with pytest.raises(NotAllowed):
+        services.conversation_start(starter=deal.freelancer, job=deal.job, freelancer=stranger)
+    with pytest.raises(NotAllowed):  # not a freelancer at all
+        services.conversation_start(starter=deal.client, job=deal.job, freelancer=plain_user)
+    with pytest.raises(MessagingError):
+        services.conversation_start(starter=deal.client, job=deal.job, freelancer=deal.client)
+    assert not Conversation.objects.exists()
+
+
+def test_start_view_redirects_to_the_thread(client, deal):
+    client.force_login(deal.freelancer)
+    response = client.post(reverse("conversation_start"), {"proposal": deal.proposal.pk})
+    conversation = Conversation.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("conversation_detail", args=[conversation.pk])
+    client.force_login(deal.client)
+    assert client.post(reverse("conversation_start"), {"offer": deal.offer.pk})["Location"] == response["Location"]
+    assert Conversation.objects.count() == 1
+
+
+def test_start_view_with_job_and_freelancer(client, deal, stranger):
+    client.force_login(deal.client)
+    response = client.post(reverse("conversation_start"), {"job": deal.job.pk, "freelancer": stranger.pk})
+    assert response.status_code == 302
+    assert Conversation.objects.get().freelancer == stranger
+
+
+@pytest.mark.parametrize("field", ["proposal", "offer"])
+def test_stranger_gets_404_starting_on_someone_elses_deal(client, deal, stranger, field):
+    client.force_login(stranger)
+    target = deal.proposal if field == "proposal" else deal.offer
+    assert client.post(reverse("conversation_start"), {field: target.pk}).status_code == 404
+    assert not Conversation.objects.exists()
+
+
+def test_start_view_404s(client, deal, stranger):
+    client.force_login(stranger)
+    url = reverse("conversation_start")
+    assert client.post(url, {"job": deal.job.pk, "freelancer": deal.freelancer.pk}).status_code == 404
+    assert client.post(url, {"proposal": "999999"}).status_code == 404
+    assert client.post(url, {"proposal": "not-a-number"}).status_code == 404
+    assert client.post(url, {}).status_code == 404
+    assert client.get(url).status_code == 405
+    assert not Conversation.objects.exists()
+
+
+def test_start_needs_login(client, deal):
+    response = client.post(reverse("conversation_start"), {"proposal": deal.proposal.pk})
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_message_buttons_on_proposal_and_offer_pages_post_to_start(client, deal):
+    client.force_login(deal.client)
+    start = reverse("conversation_start")
+    assert f'action="{start}"' in client.get(reverse("proposal_detail", args=[deal.proposal.pk])).content.decode()
+    assert f'action="{start}"' in client.get(reverse("offer_detail", args=[deal.offer.pk])).content.decode()

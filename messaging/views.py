@@ -1,0 +1,128 @@
+"""Thin views: parse input, call one service or selector, render. Conversations a viewer is not part of are 404s."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from marketplace.models import ContractOffer, Job, Proposal
+from messaging import selectors, services
+from messaging.errors import MessagingError, NotAllowed
+from messaging.forms import MessageForm
+from messaging.models import Conversation, Message
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _conversation_for(request, pk) -> Conversation:
+    try:
+        return selectors.conversation_for_participant(request.user, pk)
+    except Conversation.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def inbox(request):
+    return render(request, "messaging/inbox.html", {"conversations": selectors.inbox(request.user)})
+
+
+@login_required
+@require_POST
+def conversation_start(request):
+    kwargs = {}
+    if proposal_id := _int(request.POST.get("proposal")):
+        kwargs["proposal"] = get_object_or_404(
+            Proposal.objects.select_related("job__client", "freelancer"), pk=proposal_id
+        )
+    elif offer_id := _int(request.POST.get("offer")):
+        kwargs["offer"] = get_object_or_404(
+            ContractOffer.objects.select_related("client", "freelancer", "job", "proposal"), pk=offer_id
+        )
+    elif (job_id := _int(request.POST.get("job"))) and (freelancer_id := _int(request.POST.get("freelancer"))):
+        kwargs["job"] = get_object_or_404(Job, pk=job_id, client=request.user)
+        kwargs["freelancer"] = get_object_or_404(User, pk=freelancer_id, is_active=True)
+    else:
+        raise Http404
+    try:
+        conversation = services.conversation_start(starter=request.user, **kwargs)
+    except NotAllowed:
+        raise Http404 from None
+    except MessagingError as error:
+        messages.error(request, str(error))
+        return redirect("inbox")
+    return redirect("conversation_detail", pk=conversation.pk)
+
+
+def _page_context(request, conversation) -> dict:
+    page, has_older = selectors.conversation_messages(conversation, before_id=_int(request.GET.get("before")))
+    if page and not request.GET.get("before"):
+        services.conversation_mark_read(conversation=conversation, reader=request.user, up_to_message_id=page[-1].pk)
+    return {
+        "conversation": conversation,
+        "other": conversation.other_party(request.user),
+        "page": page,
+        "has_older": has_older,
+        "last_id": page[-1].pk if page else 0,
+    }
+
+
+@login_required
+def conversation_detail(request, pk):
+    conversation = _conversation_for(request, pk)
+    form = MessageForm()
+    if request.method == "POST":
+        form = MessageForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.message_send(
+                    conversation=conversation,
+                    sender=request.user,
+                    body=form.cleaned_data["body"],
+                    attachment=form.cleaned_data["attachment"] or None,
+                )
+            except MessagingError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect(reverse("conversation_detail", args=[conversation.pk]) + "#latest")
+    return render(request, "messaging/conversation.html", {**_page_context(request, conversation), "form": form})
+
+
+@login_required
+@require_GET
+def conversation_message_list(request, pk):
+    """The message list alone, fetched every 15 s by the page's small script."""
+    conversation = _conversation_for(request, pk)
+    context = _page_context(request, conversation)
+    response = render(request, "messaging/_message_list.html", context)
+    response["Cache-Control"] = "no-store"
+    response["X-Last-Message"] = str(context["last_id"])
+    return response
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk):
+    try:
+        message = selectors.message_for_participant(request.user, pk)
+    except Message.DoesNotExist:
+        raise Http404 from None
+    try:
+        handle = message.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=message.attachment_name, content_type=message.attachment_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
