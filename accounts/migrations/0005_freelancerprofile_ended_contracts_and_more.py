@@ -5,43 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_client_time_zone_validator'),
+        ("accounts", "0004_client_time_zone_validator"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='freelancerprofile',
-            name='ended_contracts',
+            model_name="freelancerprofile",
+            name="ended_contracts",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='freelancerprofile',
-            name='job_success_pct',
+            model_name="freelancerprofile",
+            name="job_success_pct",
             field=models.PositiveSmallIntegerField(editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='freelancerprofile',
-            name='rating_count',
+            model_name="freelancerprofile",
+            name="rating_count",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='freelancerprofile',
-            name='rating_x100',
-            field=models.PositiveIntegerField(editable=False, help_text='Average rating × 100', null=True),
+            model_name="freelancerprofile",
+            name="rating_x100",
+            field=models.PositiveIntegerField(editable=False, help_text="Average rating × 100", null=True),
         ),
         migrations.AddField(
-            model_name='freelancerprofile',
-            name='search_vector',
+            model_name="freelancerprofile",
+            name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
         migrations.AddIndex(
-            model_name='freelancerprofile',
-            index=models.Index(fields=['-rating_x100'], name='freelancer_rating_idx'),
+            model_name="freelancerprofile",
+            index=models.Index(fields=["-rating_x100"], name="freelancer_rating_idx"),
         ),
         migrations.AddIndex(
-            model_name='freelancerprofile',
-            index=models.Index(fields=['hourly_rate_minor'], name='freelancer_rate_idx'),
+            model_name="freelancerprofile",
+            index=models.Index(fields=["hourly_rate_minor"], name="freelancer_rate_idx"),
         ),
     ]

@@ -27,3 +27,16 @@ def test_demo_freelancer_can_log_in(client):
     response = client.post("/accounts/login/", {"login": "ayesha@demo.kamai.pk", "password": "kamai-demo-2026"})
     assert response.status_code == 302
     assert "Ayesha Siddiqui" in client.get("/dashboard/").content.decode()
+
+
+def test_seed_demo_fills_the_marketplace():
+    from marketplace.models import ContractOffer, Job, Proposal, Review
+
+    call_command("seed_demo")
+    assert {"open", "draft", "closed", "filled"} <= set(Job.objects.values_list("state", flat=True))
+    assert {"submitted", "shortlisted", "declined", "hired"} <= set(Proposal.objects.values_list("state", flat=True))
+    assert {"offered", "accepted", "ended"} <= set(ContractOffer.objects.values_list("state", flat=True))
+    assert Review.objects.filter(revealed_at__isnull=False).count() >= 3
+    counts = (Job.objects.count(), Proposal.objects.count(), Review.objects.count())
+    call_command("seed_demo")
+    assert (Job.objects.count(), Proposal.objects.count(), Review.objects.count()) == counts

@@ -186,6 +186,11 @@ class Command(BaseCommand):
         _, created = self._user(STAFF[0], staff=True)
         made += created
 
+        from marketplace.demo import seed as seed_marketplace  # the marketplace builds on these accounts
+
+        jobs = seed_marketplace()
+        self.stdout.write(f"Marketplace: {jobs} new jobs with proposals, offers and reviews.")
+
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({made} new accounts)."))
         self.stdout.write(f"All demo accounts use the password: {DEMO_PASSWORD}")
         self.stdout.write(f"  freelancer: {FREELANCERS[0][0]}  (also: {', '.join(f[0] for f in FREELANCERS[1:4])}, …)")
