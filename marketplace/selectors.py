@@ -147,7 +147,11 @@ def jobs_for_freelancer(profile: FreelancerProfile, *, limit: int = 10) -> list[
     """Open public jobs ranked by skill overlap (×3), words of the freelancer's headline found in the job,
     and rate fit (hourly jobs whose budget range contains the freelancer's rate, same currency)."""
     skill_ids = list(profile.skills.values_list("id", flat=True))
-    jobs = Job.objects.filter(state=JobState.OPEN, visibility=Visibility.PUBLIC).exclude(client=profile.user)
+    jobs = (
+        Job.objects.filter(state=JobState.OPEN, visibility=Visibility.PUBLIC)
+        .exclude(client=profile.user)
+        .exclude(proposals__freelancer=profile.user)
+    )
     if skill_ids:
         jobs = jobs.annotate(overlap=Count("skills", filter=Q(skills__in=skill_ids), distinct=True))
     else:

@@ -415,12 +415,23 @@ def offer_action(request, pk, action):
 
 def freelancer_dashboard_context(user) -> dict:
     profile = freelancer_profile_ensure(user=user)
+    actions = [
+        (reverse("offer_detail", args=[offer.pk]), _("Answer the offer: %(title)s") % {"title": offer.job.title})
+        for offer in selectors.offers_for(user).filter(freelancer=user, state=OfferState.OFFERED)[:5]
+    ]
+    actions += [
+        (reverse("job_detail", args=[inv.job_id]), _("Invitation: %(title)s") % {"title": inv.job.title})
+        for inv in selectors.freelancer_invitations(user)[:5]
+    ]
+    actions += [
+        (reverse("offer_detail", args=[offer.pk]), _("Review your client: %(title)s") % {"title": offer.job.title})
+        for offer in selectors.offers_awaiting_review(user)[:5]
+    ]
     return {
         "jobs_for_you": selectors.jobs_for_freelancer(profile, limit=5),
-        "invitations": selectors.freelancer_invitations(user)[:5],
+        "actions": actions,
         "active_proposals": selectors.freelancer_proposals(user).filter(state__in=["submitted", "shortlisted"])[:5],
-        "offers": selectors.offers_for(user).filter(freelancer=user, state__in=["offered", "accepted"])[:5],
-        "to_review": selectors.offers_awaiting_review(user)[:5],
+        "contracts": selectors.offers_for(user).filter(freelancer=user, state=OfferState.ACCEPTED)[:5],
     }
 
 

@@ -17,7 +17,6 @@ if not os.path.exists(CHROMIUM):
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
 @pytest.fixture(scope="module", autouse=True)
 def _allow_orm_beside_playwright():
     # Playwright's sync API runs an event loop; Django refuses sync ORM calls from inside one unless told.
