@@ -36,6 +36,18 @@ def _wear(request, hat: str) -> None:
 # --- Jobs ------------------------------------------------------------------------------------------------
 
 
+def _search_context(request, form, page) -> dict:
+    query = request.GET.copy()
+    query.pop("page", None)
+    filters_used = any(value for key, value in request.GET.items() if key not in ("q", "page", "sort"))
+    return {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "filters_open": filters_used or (form.is_bound and bool(form.errors)),
+    }
+
+
 def job_search(request):
     form = JobSearchForm(request.GET or None)
     page = None
@@ -55,9 +67,7 @@ def job_search(request):
         page = selectors.search_jobs(filters, page=request.GET.get("page", 1))
     elif not form.is_bound:
         page = selectors.search_jobs(selectors.JobFilters(sort="newest"), page=1)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "marketplace/job_search.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "marketplace/job_search.html", _search_context(request, form, page))
 
 
 def _visible_job(request, pk) -> Job:
@@ -312,11 +322,7 @@ def freelancer_search(request):
         page = selectors.search_freelancers(filters, page=request.GET.get("page", 1))
     elif not form.is_bound:
         page = selectors.search_freelancers(selectors.FreelancerFilters(), page=1)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request, "marketplace/freelancer_search.html", {"form": form, "page": page, "query": query.urlencode()}
-    )
+    return render(request, "marketplace/freelancer_search.html", _search_context(request, form, page))
 
 
 @login_required
