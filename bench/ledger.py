@@ -8,7 +8,7 @@ Needs PostgreSQL. DATABASE_URL defaults to postgres://kamai:kamai@127.0.0.1:5432
 created and migrated when missing. The ledger tables of a database whose name ends in "bench" are emptied
 first; any other database is left as it is and the run uses fresh account codes.
 
-    .venv/bin/python bench/ledger.py --transfers 5000 --workers 8
+    .venv/bin/python bench/ledger.py --transfers 5000 --workers 8 --batch-transfers 50000 --batch-size 500
 """
 
 import argparse
@@ -102,7 +102,10 @@ def main() -> int:
     parser.add_argument("--transfers", type=int, default=5000, help="single-post transfers (default 5000)")
     parser.add_argument("--batch-transfers", type=int, default=50000, help="transfers through the batch API")
     parser.add_argument("--batch-size", type=int, default=500, help="transfers per post_transactions call")
-    parser.add_argument("--workers", type=int, default=8, help="concurrent worker threads (default 8)")
+    parser.add_argument("--workers", type=int, default=8, help="threads posting single transfers (default 8)")
+    parser.add_argument(
+        "--batch-workers", type=int, default=2, help="threads posting batches (default 2: a batch locks most wallets)"
+    )
     parser.add_argument("--accounts", type=int, default=1000, help="wallets transfers run between")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -173,7 +176,7 @@ def main() -> int:
                 for i in range(min(args.batch_size, args.batch_transfers - b))
             ]
         )
-    batch_s, batch_lat, batch_refused = run_workers(args.workers, batch_jobs, services.post_transactions)
+    batch_s, batch_lat, batch_refused = run_workers(args.batch_workers, batch_jobs, services.post_transactions)
 
     check_started = time.perf_counter()
     try:
@@ -196,6 +199,7 @@ def main() -> int:
         cursor.execute("SHOW fsync")
         print(
             f"settings: synchronous_commit={sync}, fsync={cursor.fetchone()[0]}, workers={args.workers}, "
+            f"batch workers={args.batch_workers}, "
             f"accounts={args.accounts}, batch size={args.batch_size}"
         )
     print(
