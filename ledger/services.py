@@ -270,6 +270,19 @@ def _check_key(idempotency_key: str) -> str:
     return idempotency_key
 
 
+_TEXT_LIMITS = {"kind": 40, "memo": 255, "reference": 120}
+
+
+def _check_text(**values: str) -> None:
+    if not values.get("kind"):
+        raise InvalidPostings("A transaction needs a kind.")
+    for name, value in values.items():
+        if not isinstance(value, str):
+            raise InvalidPostings(f"The {name} must be text.")
+        if len(value) > _TEXT_LIMITS[name]:
+            raise InvalidPostings(f"The {name} is at most {_TEXT_LIMITS[name]} characters.")
+
+
 def _prepare(
     postings: Sequence,
     *,
@@ -282,8 +295,7 @@ def _prepare(
     accounts: dict | None = None,
 ) -> _Prepared:
     _check_key(idempotency_key)
-    if not kind:
-        raise InvalidPostings("A transaction needs a kind.")
+    _check_text(kind=kind, memo=memo, reference=reference)
     legs_in = [_as_leg(p) for p in postings]
     if len(legs_in) < 2:
         raise InvalidPostings("A transaction needs at least two postings.")
@@ -550,6 +562,7 @@ def hold(
     """Reserve `amount` for a later transfer debiting one account and crediting the other (a withdrawal:
     debit the wallet, credit payouts). Nothing moves yet; the reserved amount stops being available."""
     _check_key(idempotency_key)
+    _check_text(kind=kind, memo=memo, reference=reference)
     accounts = _load_accounts([debit_account, credit_account])
     debit, credit = accounts[debit_account], accounts[credit_account]
     if debit.pk == credit.pk:

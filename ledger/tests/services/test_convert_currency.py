@@ -115,3 +115,18 @@ def test_conversion_errors(wallets):
         services.convert_currency(
             source=usd, target=pkr, amount=Decimal("1"), exchange_rate=rate, idempotency_key=key()
         )
+
+
+def test_a_conversion_replays_by_key(wallets):
+    usd, pkr = wallets
+    arguments = {
+        "source": usd,
+        "target": pkr,
+        "amount": Decimal("5.00"),
+        "rate": Decimal("280"),
+        "idempotency_key": "c1",
+    }
+    first = services.convert_currency(**arguments)
+    assert services.convert_currency(**arguments).pk == first.pk
+    usd.refresh_from_db()
+    assert usd.balance == Decimal("95.00")

@@ -185,3 +185,43 @@ def test_the_escrow_recipe_from_money_md(user, other_user):
         account.refresh_from_db()
     assert (funds.balance, escrow.balance, wallet.balance, fees.balance) == (0, 0, Decimal("450"), Decimal("50"))
     assert_sound()
+
+
+def test_a_replay_returns_the_original_even_when_the_funds_are_gone(bank, wallet):
+    deposit(wallet, "10.00")
+    payouts = services.platform_payouts_account(currency="USD")
+    legs = [(wallet, Decimal("10.00")), (payouts, Decimal("-10.00"))]
+    first = services.post_transaction(legs, idempotency_key="withdraw:1", kind="withdrawal")
+    assert services.post_transaction(legs, idempotency_key="withdraw:1", kind="withdrawal").pk == first.pk
+    wallet.refresh_from_db()
+    assert wallet.balance == 0
+
+
+def test_a_replay_inside_the_callers_transaction(bank, wallet):
+    from django.db import transaction
+
+    with transaction.atomic():
+        first = deposit(wallet, "3.00", idempotency_key="nested")
+        assert deposit(wallet, "3.00", idempotency_key="nested").pk == first.pk
+    wallet.refresh_from_db()
+    assert wallet.balance == Decimal("3.00")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("kind", "", "needs a kind"), ("memo", "m" * 256, "memo is at most 255"), ("reference", "r" * 121, "at most 120")],
+)
+def test_text_fields_are_checked_before_writing(bank, wallet, field, value, message):
+    arguments = {"idempotency_key": key(), "kind": "deposit", field: value}
+    with pytest.raises(InvalidPostings, match=message):
+        services.post_transaction([(bank, Decimal("1")), (wallet, Decimal("-1"))], **arguments)
+    assert Transaction.objects.count() == 0
+
+
+def test_the_returned_transaction_is_a_saved_immutable_row(bank, wallet):
+    posted = deposit(wallet, "1.00")
+    assert Transaction.objects.get(pk=posted.pk).fingerprint == posted.fingerprint
+    from ledger.errors import ImmutableRecord
+
+    with pytest.raises(ImmutableRecord):
+        posted.save()
