@@ -26,7 +26,7 @@ run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	@$(MAKE) --no-print-directory var/.demo-seeded
 	@echo "Kamai at http://127.0.0.1:8000 (web + worker). Ctrl-C stops both."
-	@bash -c 'trap "kill 0" EXIT INT TERM; $(PY) manage.py run_huey & $(PY) manage.py runserver 127.0.0.1:8000'
+	@$(PY) manage.py run_dev 127.0.0.1:8000
 
 test: $(VENV)/.dev
 	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
