@@ -74,7 +74,10 @@ def seed() -> None:
         clients = [User(email=f"client{n}@bench.kamai", password="!", active_hat="client") for n in range(N // 20)]
         User.objects.bulk_create(clients, batch_size=batch)
         ClientProfile.objects.bulk_create(
-            [ClientProfile(user=u, name=f"Client {u.pk}", country=rng.choice(["US", "GB", "AE", "DE"])) for u in clients],
+            [
+                ClientProfile(user=u, name=f"Client {u.pk}", country=rng.choice(["US", "GB", "AE", "DE"]))
+                for u in clients
+            ],
             batch_size=batch,
         )
         profiles = []
@@ -82,8 +85,13 @@ def seed() -> None:
             currency = rng.choice(CURRENCIES)
             profiles.append(
                 FreelancerProfile(
-                    user=user, slug=f"bench-{n}", display_name=f"Freelancer {n}", headline=sentence(rng, 5),
-                    bio=sentence(rng, 40), city=rng.choice(CITIES), rate_currency=currency,
+                    user=user,
+                    slug=f"bench-{n}",
+                    display_name=f"Freelancer {n}",
+                    headline=sentence(rng, 5),
+                    bio=sentence(rng, 40),
+                    city=rng.choice(CITIES),
+                    rate_currency=currency,
                     hourly_rate_minor=rng.randint(5, 80) * 100 * (280 if currency == "PKR" else 1),
                     availability=rng.choice(["full_time", "part_time", "unavailable"]),
                     pseb_registration_number=f"PSEB-{n}" if rng.random() < 0.1 else "",
@@ -98,16 +106,23 @@ def seed() -> None:
             batch_size=batch * 4,
         )
         jobs = []
-        for n in range(N):
+        for _ in range(N):
             low = rng.randint(1, 50) * 100 * 100
             kind = rng.choice(["fixed", "hourly"])
             jobs.append(
                 Job(
-                    client=rng.choice(clients), title=sentence(rng, 6), description=sentence(rng, 80),
-                    budget_type=kind, currency=rng.choice(CURRENCIES), budget_min_minor=low,
-                    budget_max_minor=low * 2, duration="weeks", experience_level="intermediate",
+                    client=rng.choice(clients),
+                    title=sentence(rng, 6),
+                    description=sentence(rng, 80),
+                    budget_type=kind,
+                    currency=rng.choice(CURRENCIES),
+                    budget_min_minor=low,
+                    budget_max_minor=low * 2,
+                    duration="weeks",
+                    experience_level="intermediate",
                     visibility="public" if rng.random() < 0.95 else "invite_only",
-                    state="open" if rng.random() < 0.8 else "closed", published_at=now,
+                    state="open" if rng.random() < 0.8 else "closed",
+                    published_at=now,
                 )
             )
         Job.objects.bulk_create(jobs, batch_size=batch)
@@ -170,20 +185,56 @@ def main():
     results = []
     print(f"PostgreSQL, {Job.objects.count()} jobs, {FreelancerProfile.objects.count()} freelancers, {RUNS} runs each")
     timed("jobs: text (2 words), relevance", lambda: run_page(selectors.search_jobs(J(text=sentence(rng, 2)))), results)
-    timed("jobs: text + fixed + USD budget range", lambda: run_page(selectors.search_jobs(
-        J(text=rng.choice(WORDS), budget_type="fixed", currency="USD", budget_min=Decimal(500),
-          budget_max=Decimal(3000)))), results)
-    timed("jobs: 2 skills, newest", lambda: run_page(selectors.search_jobs(
-        J(skills=rng.sample(skills, 2), sort="newest"))), results)
-    timed("jobs: client country + posted within 7 days", lambda: run_page(selectors.search_jobs(
-        J(client_country="GB", posted_within_days=7, sort="newest"))), results)
-    timed("freelancers: text (1 word), relevance", lambda: run_page(selectors.search_freelancers(
-        F(text=rng.choice(WORDS)))), results)
-    timed("freelancers: city + PSEB + rating sort", lambda: run_page(selectors.search_freelancers(
-        F(city=rng.choice(CITIES), pseb_registered=True, sort="rating"))), results)
-    timed("freelancers: skill + USD rate range, rate sort", lambda: run_page(selectors.search_freelancers(
-        F(skills=[rng.choice(skills)], currency="USD", rate_min=Decimal(10), rate_max=Decimal(40),
-          sort="rate_low"))), results)
+    timed(
+        "jobs: text + fixed + USD budget range",
+        lambda: run_page(
+            selectors.search_jobs(
+                J(
+                    text=rng.choice(WORDS),
+                    budget_type="fixed",
+                    currency="USD",
+                    budget_min=Decimal(500),
+                    budget_max=Decimal(3000),
+                )
+            )
+        ),
+        results,
+    )
+    timed(
+        "jobs: 2 skills, newest",
+        lambda: run_page(selectors.search_jobs(J(skills=rng.sample(skills, 2), sort="newest"))),
+        results,
+    )
+    timed(
+        "jobs: client country + posted within 7 days",
+        lambda: run_page(selectors.search_jobs(J(client_country="GB", posted_within_days=7, sort="newest"))),
+        results,
+    )
+    timed(
+        "freelancers: text (1 word), relevance",
+        lambda: run_page(selectors.search_freelancers(F(text=rng.choice(WORDS)))),
+        results,
+    )
+    timed(
+        "freelancers: city + PSEB + rating sort",
+        lambda: run_page(selectors.search_freelancers(F(city=rng.choice(CITIES), pseb_registered=True, sort="rating"))),
+        results,
+    )
+    timed(
+        "freelancers: skill + USD rate range, rate sort",
+        lambda: run_page(
+            selectors.search_freelancers(
+                F(
+                    skills=[rng.choice(skills)],
+                    currency="USD",
+                    rate_min=Decimal(10),
+                    rate_max=Decimal(40),
+                    sort="rate_low",
+                )
+            )
+        ),
+        results,
+    )
     it = iter(profiles * 2)
     timed("recommend: jobs for a freelancer", lambda: selectors.jobs_for_freelancer(next(it)), results)
     jt = iter(jobs * 2)

@@ -21,8 +21,8 @@ class Command(BaseCommand):
         # Each child leads its own process group so that stopping it also stops what it spawned
         # (runserver's autoreloader runs the real server in a child process).
         children = [
-            subprocess.Popen([*manage, "run_huey"], start_new_session=True),
-            subprocess.Popen([*manage, "runserver", addrport], start_new_session=True),
+            subprocess.Popen([*manage, "run_huey"], start_new_session=True),  # noqa: S603
+            subprocess.Popen([*manage, "runserver", addrport], start_new_session=True),  # noqa: S603
         ]
 
         def stop(signum, frame):
