@@ -18,6 +18,11 @@ urlpatterns = [
     path("", include("ledger.urls")),
     path("", include("marketplace.urls")),
     path("messages/", include("messaging.urls")),
+    path("", include("contracts.urls")),
+    path("", include("payouts.urls")),
+    path("invoices/", include("invoicing.urls")),
+    path("books/", include("books.urls")),
+    path("tax/", include("tax.urls")),
 ]
 
 if settings.DEBUG:
