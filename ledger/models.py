@@ -50,6 +50,19 @@ def normal_sign(kind: str) -> int:
     return 1 if kind in DEBIT_NORMAL_KINDS else -1
 
 
+# What people call an account, by the role part of its code ("freelancer:7:wallet:USD" -> wallet).
+ACCOUNT_ROLE_LABELS = {
+    "wallet": _("Wallet"),
+    "funds": _("Client funds"),
+    "escrow": _("Escrow"),
+    "bank": _("Bank"),
+    "payouts": _("Payouts in transit"),
+    "fees": _("Platform fees"),
+    "fx": _("Currency conversion"),
+    "fx_gain_loss": _("Exchange gain or loss"),
+}
+
+
 class Account(models.Model):
     """One account in one book and one currency. balance_minor and held_minor are caches that only the
     services in ledger.services change, inside the posting's database transaction under the row lock."""
@@ -75,6 +88,12 @@ class Account(models.Model):
 
     def __str__(self):
         return self.code
+
+    @property
+    def label(self) -> str:
+        parts = self.code.split(":")
+        role = parts[-2] if len(parts) >= 2 else ""
+        return str(ACCOUNT_ROLE_LABELS.get(role, self.name or self.code))
 
     @property
     def sign(self) -> int:
