@@ -1,5 +1,6 @@
 """Make a believable demo world. Safe to run again: it finds what exists and adds only what is missing."""
 
+import importlib
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
@@ -14,6 +15,8 @@ from accounts.services import (
     freelancer_profile_update,
     user_switch_hat,
 )
+
+DEMO_MODULES = ["messaging.demo", "contracts.demo", "payouts.demo", "invoicing.demo", "books.demo", "tax.demo"]
 
 DEMO_PASSWORD = "kamai-demo-2026"  # noqa: S105 -- public demo password, printed on purpose
 
@@ -190,6 +193,17 @@ class Command(BaseCommand):
 
         jobs = seed_marketplace()
         self.stdout.write(f"Marketplace: {jobs} new jobs with proposals, offers and reviews.")
+        # Each later app adds its own demo world on top, in this order (each module's seed() is idempotent).
+        for module_name in DEMO_MODULES:
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as error:
+                if error.name != module_name:
+                    raise
+                continue
+            summary = module.seed()
+            if summary:
+                self.stdout.write(str(summary))
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({made} new accounts)."))
         self.stdout.write(f"All demo accounts use the password: {DEMO_PASSWORD}")
