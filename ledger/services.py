@@ -7,6 +7,21 @@ writes the transaction and its postings, and moves the cached balances in the sa
 
 Amounts come in as Decimal in the account's currency; they are converted to minor units exactly (an
 amount finer than the currency allows is refused, never rounded).
+
+How another app moves money (recipes in MONEY.md), e.g. releasing a milestone:
+
+    escrow = contract_escrow_account(contract_id=contract.pk, currency="USD")
+    wallet = freelancer_wallet_account(freelancer=contract.freelancer, currency="USD")
+    fees = platform_fees_account(currency="USD")
+    post_transaction(
+        [Leg(escrow, amount), Leg(wallet, -(amount - fee)), Leg(fees, -fee)],
+        idempotency_key=f"milestone:{milestone.pk}:release", kind="escrow_release",
+        memo="Milestone approved", reference=f"milestone:{milestone.pk}",
+    )
+
+A withdrawal is hold(...) then settle_hold(...) or void_hold(...); a conversion is convert_currency(...);
+a mistake is corrected with reverse_transaction(...). Every function raises a ledger.errors.LedgerError
+subclass, with a message fit to show, when it refuses; nothing is written in that case.
 """
 
 import hashlib
