@@ -41,4 +41,4 @@ class MessageAdmin(admin.ModelAdmin):
 @admin.register(PendingNotification)
 class PendingNotificationAdmin(admin.ModelAdmin):
     list_display = ["conversation", "recipient", "created_at"]
-    raw_id_fields = ["conversation", "recipient", "first_message"]
+    raw_id_fields = ["conversation", "recipient"]

@@ -74,6 +74,8 @@ class Message(models.Model):
     attachment_type = models.CharField(max_length=100, blank=True)
     attachment_size = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the recipient's new-message e-mail listed it; per message, so commit order cannot make one slip through.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -94,7 +96,6 @@ class PendingNotification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_message_notifications"
     )
-    first_message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -147,11 +147,11 @@ def message_send(*, conversation: Conversation, sender: User, body: str, attachm
     conversation.last_message_at = message.created_at
     setattr(conversation, marker, message.pk)
     recipient_id = conversation.freelancer_id if sender.pk == conversation.client_id else conversation.client_id
-    _notification_ensure(conversation=conversation, recipient_id=recipient_id, message=message)
+    _notification_ensure(conversation=conversation, recipient_id=recipient_id)
     return message
 
 
-def _notification_ensure(*, conversation: Conversation, recipient_id: int, message: Message) -> None:
+def _notification_ensure(*, conversation: Conversation, recipient_id: int) -> None:
     # The lock waits for a digest being sent right now, so a message is either in that e-mail or starts a new one.
     pending = PendingNotification.objects.select_for_update().filter(
         conversation=conversation, recipient_id=recipient_id
@@ -160,9 +160,7 @@ def _notification_ensure(*, conversation: Conversation, recipient_id: int, messa
         return
     try:
         with transaction.atomic():
-            PendingNotification.objects.create(
-                conversation=conversation, recipient_id=recipient_id, first_message=message
-            )
+            PendingNotification.objects.create(conversation=conversation, recipient_id=recipient_id)
     except IntegrityError:
         return  # another message of the same burst got there first
     from messaging.tasks import send_message_digest
@@ -177,8 +175,8 @@ def _notification_ensure(*, conversation: Conversation, recipient_id: int, messa
 
 @transaction.atomic
 def message_digest_send(*, conversation_id: int, recipient_id: int) -> int:
-    """Send the pending new-message e-mail: one e-mail listing every message the recipient has not read since
-    the notification began (none if they read them meanwhile), then clear the pending row. Returns e-mails sent."""
+    """Send the pending new-message e-mail: one e-mail listing every message the recipient has neither read nor
+    been e-mailed about (none if they read them meanwhile), then clear the pending row. Returns e-mails sent."""
     pending = (
         PendingNotification.objects.select_for_update()
         .filter(conversation_id=conversation_id, recipient_id=recipient_id)
@@ -191,7 +189,7 @@ def message_digest_send(*, conversation_id: int, recipient_id: int) -> int:
     unread = list(
         Message.objects.filter(
             conversation=conversation,
-            id__gte=pending.first_message_id,
+            notified_at__isnull=True,
             id__gt=conversation.last_read_id_for(recipient),
         )
         .exclude(sender_id=recipient_id)
@@ -199,6 +197,7 @@ def message_digest_send(*, conversation_id: int, recipient_id: int) -> int:
         .order_by("id")
     )
     pending.delete()
+    Message.objects.filter(pk__in=[message.pk for message in unread]).update(notified_at=timezone.now())
     if not unread or not recipient.is_active:
         return 0
     sender_name = conversation.other_party(recipient).name

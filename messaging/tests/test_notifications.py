@@ -103,3 +103,15 @@ def test_attachment_names_appear_in_the_email(deal):
     )
     run_digest(conversation, deal.freelancer)
     assert "brief.pdf" in mail.outbox[0].body
+
+
+def test_message_committed_late_with_a_lower_id_is_still_emailed(deal):
+    # Regression (found by test_concurrency on PostgreSQL): message 1's transaction commits after message 2's has
+    # already created the pending row; a digest listing "from the first notified message on" dropped message 1.
+    from messaging.models import Message
+
+    conversation = deal.conversation()
+    Message.objects.create(conversation=conversation, sender=deal.client, body="Committed late")
+    services.message_send(conversation=conversation, sender=deal.client, body="Committed first")
+    run_digest(conversation, deal.freelancer)
+    assert "Committed late" in mail.outbox[0].body and "Committed first" in mail.outbox[0].body
