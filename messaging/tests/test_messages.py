@@ -186,3 +186,14 @@ def test_nav_shows_messages_link_and_badge(client, deal):
     html = client.get(reverse("dashboard")).content.decode()
     assert f'href="{reverse("inbox")}"' in html
     assert '<span class="badge" aria-label="unread">1</span>' in html
+
+
+def test_urdu_conversation_page(client, deal):
+    conversation = deal.conversation()
+    services.message_send(conversation=conversation, sender=deal.client, body="Salaam")
+    client.cookies["django_language"] = "ur"
+    client.force_login(deal.freelancer)
+    html = client.get(reverse("conversation_detail", args=[conversation.pk])).content.decode()
+    assert 'dir="rtl"' in html
+    assert "Refresh" not in html and "تازہ کریں" in html
+    assert "Conversation with" not in html
