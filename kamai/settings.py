@@ -46,6 +46,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Absolute links in e-mails (the worker has no request to build them from).
+KAMAI_SITE_URL = os.environ.get("KAMAI_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -204,7 +206,7 @@ STORAGES = {
     },
 }
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(VAR_DIR / "media")))
 KAMAI_MAX_IMAGE_BYTES = int(os.environ.get("KAMAI_MAX_IMAGE_BYTES", str(5 * 1024 * 1024)))
 KAMAI_MAX_IMAGE_PIXELS = 40_000_000
 KAMAI_IMAGE_MAX_SIDE = 1600
@@ -226,6 +228,20 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kamai <no-reply@kamai.pk>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Contracts and payments -------------------------------------------------------------------
+KAMAI_PLATFORM_FEE_BP = int(os.environ.get("KAMAI_PLATFORM_FEE_BP", "500"))  # 5% of each release
+KAMAI_DEFAULT_PENALTY_BP_PER_WEEK = 100  # 1% a week late
+KAMAI_DEFAULT_PENALTY_CAP_BP = 1000  # at most 10%
+# The sandbox provider moves pretend money instantly: never in production.
+KAMAI_ALLOW_SANDBOX_PAYMENTS = env_bool("KAMAI_ALLOW_SANDBOX_PAYMENTS", DEBUG)
+KAMAI_BANK_DETAILS = {
+    "bank": os.environ.get("KAMAI_BANK_NAME", "Kamai Escrow Account, Meezan Bank, Lahore"),
+    "account_name": os.environ.get("KAMAI_BANK_ACCOUNT_NAME", "Kamai (Private) Limited — Client Escrow"),
+    "iban": os.environ.get("KAMAI_BANK_IBAN", "PK36MEZN0002010102345678"),
+    "swift": os.environ.get("KAMAI_BANK_SWIFT", "MEZNPKKA"),
+}
+KAMAI_MIN_WITHDRAWAL = {"USD": "10", "EUR": "10", "GBP": "10", "AED": "40", "PKR": "2500"}
 
 # --- Security --------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

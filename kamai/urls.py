@@ -26,5 +26,8 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    # Development only; production serves MEDIA_ROOT from the web server or object storage.
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    # Development only, and only public uploads (portfolio images). Message attachments, deliveries and
+    # dispute evidence are private: they are streamed by views that check who is asking.
+    urlpatterns += [
+        path("media/portfolio/<path:path>", serve, {"document_root": settings.MEDIA_ROOT / "portfolio"}),
+    ]

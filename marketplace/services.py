@@ -353,6 +353,11 @@ def offer_respond(*, offer: ContractOffer, freelancer: User, accept: bool) -> Co
     if accept:
         offer.accepted_at = timezone.now()
     offer.save(update_fields=["state", "accepted_at"])
+    if accept:
+        # The hand-off point: the contracts app turns the accepted offer into an active contract.
+        from contracts.services import contract_create_from_offer
+
+        contract_create_from_offer(offer=offer)
     return offer
 
 

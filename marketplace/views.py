@@ -398,9 +398,6 @@ def offer_action(request, pk, action):
         elif action == "withdraw":
             services.offer_withdraw(offer=offer, client=request.user)
             messages.success(request, _("Offer withdrawn."))
-        elif action == "end":
-            services.offer_end(offer=offer, user=request.user)
-            messages.success(request, _("Contract ended. Both of you have 14 days to leave a review."))
         elif action == "review":
             form = ReviewForm(request.POST)
             if not form.is_valid():

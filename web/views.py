@@ -19,12 +19,17 @@ def home(request):
 @login_required
 def dashboard(request):
     """One dashboard per hat; later features fill these."""
+    from contracts.selectors import contracts_needing_action
     from marketplace.views import client_dashboard_context, freelancer_dashboard_context
+
+    contract_actions = contracts_needing_action(request.user)
 
     if request.user.active_hat == Hat.CLIENT:
         profile = client_profile_ensure(user=request.user)
         return render(
-            request, "web/dashboard_client.html", {"profile": profile, **client_dashboard_context(request.user)}
+            request,
+            "web/dashboard_client.html",
+            {"profile": profile, "contract_actions": contract_actions, **client_dashboard_context(request.user)},
         )
     profile = freelancer_profile_ensure(user=request.user)
     checklist = [
@@ -40,6 +45,7 @@ def dashboard(request):
         {
             "profile": profile,
             "checklist": dict((key, done) for done, key in checklist),
+            "contract_actions": contract_actions,
             **freelancer_dashboard_context(request.user),
         },
     )

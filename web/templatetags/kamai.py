@@ -24,3 +24,13 @@ def country(code):
     from accounts.countries import country_name
 
     return country_name(code, get_language() or "en") if code else ""
+
+
+@register.simple_tag
+def money_minor(minor, currency):
+    """{% money_minor 12345 "USD" %}: an amount stored in minor units, formatted for the page's language."""
+    if minor is None:
+        return ""
+    from ledger.money import from_minor
+
+    return format_money(from_minor(minor, currency), currency, get_language() or "en")

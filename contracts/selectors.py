@@ -1,0 +1,125 @@
+"""Contract reads: the contract room, lists needing action, staff queues."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from contracts.forms import DisputeForm, FundForm, NoteForm, RetainerForm, TimeForm
+from contracts.models import (
+    Contract,
+    ContractKind,
+    ContractState,
+    Dispute,
+    DisputeState,
+    HourlyWeek,
+    Milestone,
+    MilestoneState,
+    PayIn,
+    PayInState,
+    WeekState,
+)
+from contracts.services import penalty_due_minor, week_amount_minor
+from ledger.money import from_minor
+from ledger.selectors import account_balance_minor, natural_minor
+from ledger.services import contract_escrow_account
+
+
+def milestones_with_contract() -> QuerySet[Milestone]:
+    return Milestone.objects.select_related("contract")
+
+
+def contracts_for(user) -> QuerySet[Contract]:
+    return (
+        Contract.objects.filter(Q(client=user) | Q(freelancer=user) | Q(client_email__iexact=user.email, client=None))
+        .select_related("client__client_profile", "freelancer__freelancer_profile")
+        .order_by("-created_at")
+    )
+
+
+def escrow_balance_minor(contract: Contract) -> int:
+    escrow = contract_escrow_account(contract_id=contract.pk, currency=contract.currency)
+    return natural_minor(account=escrow, signed_minor=account_balance_minor(account=escrow))
+
+
+def contract_room(contract: Contract, user) -> dict:
+    """Everything the contract page shows, with the actions this viewer may take."""
+    is_client = user.pk == contract.client_id
+    is_freelancer = user.pk == contract.freelancer_id
+    milestones = list(contract.milestones.prefetch_related("deliveries", "disputes"))
+    today = timezone.localdate()
+    for milestone in milestones:
+        milestone.accruing_penalty = (
+            penalty_due_minor(milestone, today) if milestone.state == MilestoneState.PENDING_FUNDING else 0
+        )
+        milestone.accruing_penalty_amount = from_minor(milestone.accruing_penalty, contract.currency)
+        milestone.to_fund = from_minor(milestone.amount_minor + milestone.accruing_penalty, contract.currency)
+    released = sum(m.escrow_minor for m in milestones if m.state == MilestoneState.RELEASED)
+    weeks = []
+    if contract.kind == ContractKind.HOURLY:
+        for week in contract.weeks.prefetch_related("entries"):
+            minutes = sum(e.minutes for e in week.entries.all())
+            week.hours = minutes / 60 if minutes % 60 == 0 else round(minutes / 60, 2)
+            week.amount = from_minor(week_amount_minor(contract, minutes), contract.currency)
+            week.in_review = week.state == WeekState.OPEN and week.week_end < today <= week.review_ends_on
+            week.current = week.week_start <= today <= week.week_end
+            weeks.append(week)
+        released += sum(w.billed_minor for w in weeks)
+    escrow = escrow_balance_minor(contract) if contract.pk else 0
+    weekly_need = (
+        contract.hourly_rate_minor * (contract.weekly_hour_cap or 0) if contract.kind == ContractKind.HOURLY else 0
+    )
+    pending = [v for v in contract.versions.all() if not v.accepted and not v.superseded]
+    return {
+        "contract": contract,
+        "is_client": is_client,
+        "is_freelancer": is_freelancer,
+        "milestones": milestones,
+        "weeks": weeks,
+        "escrow": from_minor(escrow, contract.currency),
+        "released": from_minor(released, contract.currency),
+        "retainer_low": contract.kind == ContractKind.HOURLY and escrow < weekly_need,
+        "weekly_need": from_minor(weekly_need, contract.currency),
+        "versions": contract.versions.select_related("proposed_by"),
+        "pending_version": pending[0] if pending else None,
+        "events": contract.events.select_related("actor").order_by("-created_at")[:100],
+        "disputes": contract.disputes.all(),
+        "fund_form": FundForm(),
+        "retainer_form": RetainerForm(),
+        "note_form": NoteForm(),
+        "dispute_form": DisputeForm(),
+        "time_form": TimeForm(initial={"day": today}),
+        "idempotency_key": FundForm().initial["idempotency_key"],
+        "active": contract.state == ContractState.ACTIVE,
+    }
+
+
+def contracts_needing_action(user) -> list[tuple[Contract, str]]:
+    """(contract, what to do) for the viewer's dashboard."""
+    items = []
+    for contract in contracts_for(user).filter(state__in=[ContractState.PROPOSED, ContractState.ACTIVE]):
+        is_client = contract.client_id == user.pk or (contract.client_id is None and contract.freelancer_id != user.pk)
+        if contract.state == ContractState.PROPOSED:
+            if is_client:
+                items.append((contract, "accept"))
+            continue
+        states = set(contract.milestones.values_list("state", flat=True))
+        if is_client and MilestoneState.SUBMITTED in states:
+            items.append((contract, "review"))
+        elif is_client and MilestoneState.PENDING_FUNDING in states:
+            items.append((contract, "fund"))
+        elif not is_client and MilestoneState.FUNDED in states:
+            items.append((contract, "deliver"))
+        if contract.disputes.filter(state=DisputeState.OPEN).exists():
+            items.append((contract, "dispute"))
+    return items
+
+
+def pending_payins() -> QuerySet[PayIn]:
+    return PayIn.objects.filter(state=PayInState.PENDING).select_related("contract", "client", "milestone")
+
+
+def open_disputes() -> QuerySet[Dispute]:
+    return Dispute.objects.filter(state=DisputeState.OPEN).select_related("contract", "milestone", "week")
+
+
+def weeks_to_bill() -> QuerySet[HourlyWeek]:
+    return HourlyWeek.objects.filter(state=WeekState.OPEN)

@@ -1,0 +1,17 @@
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from contracts import services
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def release_due_milestones() -> int:
+    """Every 15 minutes: warn 2 days ahead, then release milestones whose review window has passed."""
+    services.auto_release_warn()
+    return services.auto_release_due()
+
+
+@db_periodic_task(crontab(minute="30", hour="*"))
+def bill_hourly_weeks() -> int:
+    """Hourly: bill weeks whose 5-day review period after Sunday is over."""
+    return services.hourly_bill_due()

@@ -1,0 +1,27 @@
+"""Arithmetic of contract terms: platform fee and late-funding penalty, in integer minor units with the
+ledger's one rounding rule (ROUND_HALF_EVEN)."""
+
+import math
+from datetime import date
+from decimal import Decimal
+
+from ledger.money import ROUNDING
+
+
+def basis_points_of(minor: int, basis_points: int) -> int:
+    """minor × bp / 10,000, rounded once to a whole minor unit."""
+    return int((Decimal(minor) * basis_points / 10000).to_integral_value(rounding=ROUNDING))
+
+
+def weeks_late(due: date, on: date) -> int:
+    """Started weeks after the due date: 1 day late is one week, 8 days late is two."""
+    days = (on - due).days
+    return 0 if days <= 0 else math.ceil(days / 7)
+
+
+def late_penalty_minor(*, amount_minor: int, due: date, on: date, bp_per_week: int, cap_bp: int) -> int:
+    """Penalty for funding a milestone `on` a date after `due`: bp_per_week for each started week, capped."""
+    if not bp_per_week:
+        return 0
+    penalty = basis_points_of(amount_minor, bp_per_week * weeks_late(due, on))
+    return min(penalty, basis_points_of(amount_minor, cap_bp))

@@ -1,0 +1,480 @@
+"""Contract pages. Thin: check who is asking (a stranger gets 404), parse the form, call one service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contracts import selectors, services
+from contracts.errors import ContractError
+from contracts.forms import (
+    ConfirmPayInForm,
+    ContractForm,
+    DecideForm,
+    DisputeForm,
+    EvidenceForm,
+    FundForm,
+    NoteForm,
+    RetainerForm,
+    SubmitForm,
+    TermsForm,
+    TimeForm,
+)
+from contracts.models import Contract, ContractState, ContractVersion, Delivery, Dispute, Evidence, HourlyWeek, PayIn
+from ledger.money import MoneyError, parse_amount
+
+
+def staff_member_required(view):
+    """Mediators and administrators only: anyone else signed in gets 403."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _contract_for(request, pk) -> Contract:
+    contract = get_object_or_404(Contract.objects.select_related("client", "freelancer"), pk=pk)
+    if not (contract.is_party(request.user) or request.user.is_staff):
+        raise Http404
+    return contract
+
+
+def _milestone_for(request, pk):
+    milestone = get_object_or_404(selectors.milestones_with_contract(), pk=pk)
+    if not milestone.contract.is_party(request.user):
+        raise Http404
+    return milestone
+
+
+def _room(contract) -> str:
+    return reverse("contract_detail", args=[contract.pk])
+
+
+def _run(request, action, success: str):
+    """Call a service; show its refusal as a message instead of an error page."""
+    try:
+        result = action()
+    except ContractError as error:
+        messages.error(request, str(error))
+        return None
+    messages.success(request, success)
+    return result if result is not None else True
+
+
+@login_required
+def contract_list(request):
+    return render(request, "contracts/contract_list.html", {"contracts": selectors.contracts_for(request.user)})
+
+
+@login_required
+def contract_new(request):
+    form = ContractForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        from accounts.models import User
+
+        client = User.objects.filter(email__iexact=data["client_email"]).first()
+        try:
+            contract = services.contract_create(
+                freelancer=request.user,
+                client=client,
+                client_email=data["client_email"],
+                title=data["title"],
+                kind=data["kind"],
+                currency=data["currency"],
+                milestones=data["milestones"],
+                hourly_rate=data["hourly_rate"],
+                weekly_hour_cap=data.get("weekly_hour_cap"),
+                review_window_days=data["review_window_days"],
+                penalty_pct_per_week=data["penalty_pct_per_week"],
+                penalty_cap_pct=data["penalty_cap_pct"],
+                cancellation_terms=data["cancellation_terms"],
+            )
+        except ContractError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Contract sent to %(email)s for acceptance.") % {"email": contract.client_email}
+            )
+            return redirect(_room(contract))
+    return render(request, "contracts/contract_form.html", {"form": form})
+
+
+@login_required
+def contract_detail(request, pk):
+    contract = _contract_for(request, pk)
+    return render(request, "contracts/contract_detail.html", selectors.contract_room(contract, request.user))
+
+
+@login_required
+@require_POST
+def contract_accept(request, pk):
+    contract = _contract_for(request, pk)
+    _run(request, lambda: services.contract_accept(contract=contract, client=request.user), _("Contract accepted."))
+    return redirect(_room(contract))
+
+
+def contract_invite(request, token):
+    contract = get_object_or_404(Contract, invite_token=token, state=ContractState.PROPOSED)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_signup')}?next={request.path}")
+        if _run(
+            request,
+            lambda: services.contract_accept(contract=contract, client=request.user, token=token),
+            _("Contract accepted. Fund the first milestone to start the work."),
+        ):
+            return redirect(_room(contract))
+    return render(
+        request,
+        "contracts/contract_invite.html",
+        {"contract": contract, "version": contract.versions.first(), "milestones": contract.milestones.all()},
+    )
+
+
+@login_required
+def terms_change(request, pk):
+    contract = _contract_for(request, pk)
+    initial = {
+        "review_window_days": contract.review_window_days,
+        "penalty_pct_per_week": contract.penalty_bp_per_week / 100,
+        "penalty_cap_pct": contract.penalty_cap_bp / 100,
+        "cancellation_terms": contract.cancellation_terms,
+        "hourly_rate": contract.hourly_rate,
+        "weekly_hour_cap": contract.weekly_hour_cap,
+    }
+    form = TermsForm(request.POST or None, initial=initial, contract=contract)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.terms_propose(
+                contract=contract,
+                user=request.user,
+                review_window_days=data["review_window_days"],
+                penalty_pct_per_week=data["penalty_pct_per_week"],
+                penalty_cap_pct=data["penalty_cap_pct"],
+                cancellation_terms=data["cancellation_terms"],
+                hourly_rate=data.get("hourly_rate"),
+                weekly_hour_cap=data.get("weekly_hour_cap"),
+                new_milestones=data["new_milestones"],
+            )
+        except ContractError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("New terms proposed. They apply once the other side accepts them."))
+            return redirect(_room(contract))
+    return render(request, "contracts/terms_form.html", {"form": form, "contract": contract})
+
+
+@login_required
+@require_POST
+def terms_accept(request, pk, version_id):
+    contract = _contract_for(request, pk)
+    version = get_object_or_404(ContractVersion, pk=version_id, contract=contract)
+    _run(request, lambda: services.terms_accept(version=version, user=request.user), _("New terms accepted."))
+    return redirect(_room(contract))
+
+
+@login_required
+@require_POST
+def milestone_fund(request, pk):
+    milestone = _milestone_for(request, pk)
+    form = FundForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose how to pay."))
+        return redirect(_room(milestone.contract))
+    payin = _run(
+        request,
+        lambda: services.milestone_fund(
+            milestone=milestone,
+            client=request.user,
+            provider=form.cleaned_data["provider"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        ),
+        _("Payment started."),
+    )
+    if isinstance(payin, PayIn) and payin.state == "pending":
+        return redirect("payin_detail", pk=payin.pk)
+    return redirect(_room(milestone.contract))
+
+
+@login_required
+@require_POST
+def retainer_fund(request, pk):
+    contract = _contract_for(request, pk)
+    form = RetainerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter an amount and how to pay."))
+        return redirect(_room(contract))
+    try:
+        amount = parse_amount(form.cleaned_data["amount"], contract.currency)
+    except MoneyError as error:
+        messages.error(request, str(error))
+        return redirect(_room(contract))
+    payin = _run(
+        request,
+        lambda: services.retainer_fund(
+            contract=contract,
+            client=request.user,
+            amount=amount,
+            provider=form.cleaned_data["provider"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        ),
+        _("Payment started."),
+    )
+    if isinstance(payin, PayIn) and payin.state == "pending":
+        return redirect("payin_detail", pk=payin.pk)
+    return redirect(_room(contract))
+
+
+@login_required
+def payin_detail(request, pk):
+    payin = get_object_or_404(PayIn.objects.select_related("contract", "milestone"), pk=pk)
+    if payin.client_id != request.user.pk and not request.user.is_staff:
+        raise Http404
+    from django.conf import settings
+
+    return render(request, "contracts/payin_detail.html", {"payin": payin, "bank": settings.KAMAI_BANK_DETAILS})
+
+
+@login_required
+def milestone_submit(request, pk):
+    milestone = _milestone_for(request, pk)
+    form = SubmitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_submit(
+                milestone=milestone,
+                freelancer=request.user,
+                message=form.cleaned_data["message"],
+                file=form.cleaned_data["file"],
+            )
+        except ContractError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Delivered. The client has been asked to review it."))
+            return redirect(_room(milestone.contract))
+    return render(request, "contracts/milestone_submit.html", {"form": form, "milestone": milestone})
+
+
+@login_required
+@require_POST
+def milestone_action(request, pk, action):
+    milestone = _milestone_for(request, pk)
+    key = request.POST.get("idempotency_key") or request.headers.get("Idempotency-Key", "")
+    if action == "approve":
+        _run(
+            request,
+            lambda: services.milestone_approve(milestone=milestone, client=request.user, idempotency_key=key),
+            _("Approved and released to the freelancer."),
+        )
+    elif action == "refund":
+        _run(
+            request,
+            lambda: services.milestone_refund(milestone=milestone, freelancer=request.user, idempotency_key=key),
+            _("Refunded to the client."),
+        )
+    elif action == "changes":
+        form = NoteForm(request.POST)
+        note = form.cleaned_data["note"] if form.is_valid() else ""
+        _run(
+            request,
+            lambda: services.milestone_request_changes(milestone=milestone, client=request.user, note=note),
+            _("Changes requested."),
+        )
+    elif action == "dispute":
+        form = DisputeForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        dispute = _run(
+            request,
+            lambda: services.dispute_open(
+                contract=milestone.contract, user=request.user, milestone=milestone, reason=reason
+            ),
+            _("Dispute opened. The escrow is frozen until a mediator decides."),
+        )
+        if isinstance(dispute, Dispute):
+            return redirect("dispute_detail", pk=dispute.pk)
+    else:
+        raise Http404
+    return redirect(_room(milestone.contract))
+
+
+@login_required
+@require_POST
+def time_add(request, pk):
+    contract = _contract_for(request, pk)
+    form = TimeForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(_room(contract))
+    data = form.cleaned_data
+    _run(
+        request,
+        lambda: services.time_entry_add(
+            contract=contract, freelancer=request.user, day=data["day"], hours=data["hours"], memo=data["memo"]
+        ),
+        _("Time logged."),
+    )
+    return redirect(_room(contract))
+
+
+@login_required
+@require_POST
+def week_dispute(request, pk):
+    week = get_object_or_404(HourlyWeek.objects.select_related("contract"), pk=pk)
+    if not week.contract.is_party(request.user):
+        raise Http404
+    form = DisputeForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    dispute = _run(
+        request,
+        lambda: services.dispute_open(contract=week.contract, user=request.user, week=week, reason=reason),
+        _("Dispute opened. The week will not be billed until a mediator decides."),
+    )
+    if isinstance(dispute, Dispute):
+        return redirect("dispute_detail", pk=dispute.pk)
+    return redirect(_room(week.contract))
+
+
+@login_required
+@require_POST
+def contract_action(request, pk, action):
+    contract = _contract_for(request, pk)
+    if action == "cancel":
+        key = request.POST.get("idempotency_key") or request.headers.get("Idempotency-Key", "")
+        _run(
+            request,
+            lambda: services.contract_cancel(contract=contract, user=request.user, idempotency_key=key),
+            _("Contract cancelled; funded milestones went back to the client."),
+        )
+    elif action == "end":
+        _run(request, lambda: services.contract_end(contract=contract, user=request.user), _("Contract ended."))
+    else:
+        raise Http404
+    return redirect(_room(contract))
+
+
+def _dispute_for(request, pk) -> Dispute:
+    dispute = get_object_or_404(Dispute.objects.select_related("contract", "milestone", "week"), pk=pk)
+    if not (dispute.contract.is_party(request.user) or request.user.is_staff):
+        raise Http404
+    return dispute
+
+
+@login_required
+def dispute_detail(request, pk):
+    dispute = _dispute_for(request, pk)
+    evidence_form = EvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and evidence_form.is_valid():
+        try:
+            services.evidence_add(
+                dispute=dispute,
+                user=request.user,
+                text=evidence_form.cleaned_data["text"],
+                file=evidence_form.cleaned_data["file"],
+            )
+        except ContractError as error:
+            evidence_form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Evidence added."))
+            return redirect("dispute_detail", pk=dispute.pk)
+    return render(
+        request,
+        "contracts/dispute_detail.html",
+        {
+            "dispute": dispute,
+            "contract": dispute.contract,
+            "evidence": dispute.evidence.select_related("author"),
+            "evidence_form": evidence_form,
+            "decide_form": DecideForm(currency=dispute.contract.currency) if request.user.is_staff else None,
+        },
+    )
+
+
+@staff_member_required
+@require_POST
+def dispute_decide(request, pk):
+    dispute = _dispute_for(request, pk)
+    form = DecideForm(request.POST, currency=dispute.contract.currency)
+    if (
+        form.is_valid()
+        and form.cleaned_data["to_freelancer"] is not None
+        and form.cleaned_data["to_client"] is not None
+    ):
+        data = form.cleaned_data
+        _run(
+            request,
+            lambda: services.dispute_decide(
+                dispute=dispute,
+                staff=request.user,
+                to_freelancer=data["to_freelancer"],
+                to_client=data["to_client"],
+                decision=data["decision"],
+            ),
+            _("Decision recorded and the money moved."),
+        )
+    else:
+        messages.error(request, _("Enter both amounts and the reason."))
+    return redirect("dispute_detail", pk=dispute.pk)
+
+
+def _file_response(record, filename):
+    if not record.file:
+        raise Http404
+    try:
+        handle = record.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=record.file_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def delivery_file(request, pk):
+    delivery = get_object_or_404(Delivery.objects.select_related("milestone__contract"), pk=pk)
+    if not (delivery.milestone.contract.is_party(request.user) or request.user.is_staff):
+        raise Http404
+    return _file_response(delivery, delivery.file_name)
+
+
+@login_required
+def evidence_file(request, pk):
+    evidence = get_object_or_404(Evidence.objects.select_related("dispute__contract"), pk=pk)
+    if not (evidence.dispute.contract.is_party(request.user) or request.user.is_staff):
+        raise Http404
+    return _file_response(evidence, evidence.file_name)
+
+
+@staff_member_required
+def staff_queue(request):
+    return render(
+        request,
+        "contracts/staff_queue.html",
+        {"payins": selectors.pending_payins(), "disputes": selectors.open_disputes(), "form": ConfirmPayInForm()},
+    )
+
+
+@staff_member_required
+@require_POST
+def payin_confirm(request, pk):
+    payin = get_object_or_404(PayIn, pk=pk)
+    form = ConfirmPayInForm(request.POST)
+    reference = form.cleaned_data["bank_reference"] if form.is_valid() else ""
+    _run(
+        request,
+        lambda: services.payin_confirm(payin=payin, staff=request.user, bank_reference=reference),
+        _("Transfer confirmed and posted."),
+    )
+    return redirect("staff_queue")
