@@ -171,11 +171,11 @@ RULES: dict[str, dict] = {
 FCY_RETENTION = [
     {
         "id": "sbp-esfca-freelancers",
-        "label": "Exporters' Special Foreign Currency Account: 50% of proceeds or USD 5,000 a month, whichever is higher",
+        "label": "Exporters' Special FCY Account: 50% of proceeds or USD 5,000 a month, whichever is higher",
         "share": "0.50",
         "monthly_floor": "5000.00",
         "floor_currency": "USD",
-        "source": "State Bank of Pakistan, Foreign Exchange Manual Chapter 12; EPD Framework for Freelancers (Oct 2023)",
+        "source": "State Bank of Pakistan, Foreign Exchange Manual ch. 12; EPD Framework for Freelancers (Oct 2023)",
         "effective_from": "2023-10-23",
         "effective_to": None,
     }

@@ -1,0 +1,213 @@
+"""Importing statements into the personal book: validate the whole file (nothing is written if any row is
+wrong), skip rows already in the book (stable fingerprints), then post the rest through
+ledger.services.post_transactions in batches and record an entry per row.
+
+A small file is imported within the request in one database transaction. A large one (more rows than
+settings.BOOKS_IMPORT_BACKGROUND_ROWS, 2,000 by default) runs as a Huey job that commits batch by batch and
+updates the progress bar; every row's ledger key is derived from its fingerprint, so a job that stops midway
+is simply run again and finishes without doubling anything.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from books.errors import BooksError
+from books.models import Entry, EntryKind, ImportFormat, ImportStatus, PkrBasis, StatementImport
+from books.rates import RateBook
+from books.services import cash, expense_account, income_account, ledger_key
+from books.statements import FORMATS, StatementError, headers, parse
+from ledger.errors import LedgerError
+from ledger.money import to_minor
+from ledger.services import Leg, post_transactions
+
+BATCH_SIZE = 1000
+
+
+def background_threshold() -> int:
+    return getattr(settings, "BOOKS_IMPORT_BACKGROUND_ROWS", 2000)
+
+
+def max_import_bytes() -> int:
+    return getattr(settings, "BOOKS_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def statement_import_create(*, user, source_format: str, upload) -> StatementImport:
+    """Store an uploaded statement and start importing it (a generic CSV first waits for its column
+    mapping). Refuses empty, binary or oversized files and files without the format's columns."""
+    if source_format not in ImportFormat.values:
+        raise BooksError(_("Choose the statement's format."))
+    if upload.size > max_import_bytes():
+        raise BooksError(_("The file is larger than %(mb)s MB.") % {"mb": max_import_bytes() // (1024 * 1024)})
+    upload.seek(0)
+    data = upload.read()
+    try:
+        columns = headers(data)
+    except StatementError as error:
+        raise BooksError(error.errors[0]) from None
+    imp = StatementImport(
+        user=user,
+        source_format=source_format,
+        original_name=(getattr(upload, "name", "") or "")[:255],
+        status=ImportStatus.MAPPING if source_format == ImportFormat.CSV else ImportStatus.QUEUED,
+        mapping={"columns": columns} if source_format == ImportFormat.CSV else {},
+        total_rows=max(data.count(b"\n") - 1, 1),
+    )
+    upload.seek(0)
+    imp.file.save("statement.csv", upload, save=False)
+    imp.save()
+    if imp.status == ImportStatus.QUEUED:
+        statement_import_start(statement_import=imp)
+    return imp
+
+
+def statement_import_set_mapping(*, statement_import: StatementImport, mapping: dict, place: str) -> StatementImport:
+    """Save the generic CSV's column mapping (checked against its header) and start the import."""
+    from books.services import _check_place
+    from books.statements import check_mapping
+
+    if statement_import.status not in (ImportStatus.MAPPING, ImportStatus.FAILED):
+        raise BooksError(_("This import has already started."))
+    try:
+        clean = check_mapping(statement_import.mapping.get("columns", []), mapping)
+    except StatementError as error:
+        raise BooksError(" ".join(error.errors)) from None
+    clean["place"] = _check_place(place or "bank")
+    clean["columns"] = statement_import.mapping.get("columns", [])
+    statement_import.mapping = clean
+    statement_import.status = ImportStatus.QUEUED
+    statement_import.errors = []
+    statement_import.save(update_fields=["mapping", "status", "errors"])
+    statement_import_start(statement_import=statement_import)
+    return statement_import
+
+
+def statement_import_start(*, statement_import: StatementImport) -> None:
+    if statement_import.total_rows > background_threshold():
+        from books.tasks import run_statement_import
+
+        statement_import.background = True
+        statement_import.save(update_fields=["background"])
+        run_statement_import(statement_import.pk)
+    else:
+        statement_import_run(import_id=statement_import.pk)
+
+
+def _place(imp: StatementImport) -> str:
+    if imp.source_format == ImportFormat.CSV:
+        return imp.mapping.get("place") or "bank"
+    return FORMATS[imp.source_format].place
+
+
+def statement_import_run(*, import_id: int) -> StatementImport:
+    """Validate and post one import (inline or from the worker). Idempotent: rows already in the book are
+    skipped, so running it again after an interruption adds only what is missing."""
+    imp = StatementImport.objects.select_related("user").get(pk=import_id)
+    if imp.status == ImportStatus.DONE:
+        return imp
+    imp.status, imp.processed_rows = ImportStatus.RUNNING, 0
+    imp.save(update_fields=["status", "processed_rows"])
+    with imp.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        parsed = parse(data, imp.source_format, imp.mapping)
+    except StatementError as error:
+        return _failed(imp, error.errors)
+    user = imp.user
+    known = set(
+        Entry.objects.filter(user=user, fingerprint__in=[row.fingerprint for row in parsed.rows]).values_list(
+            "fingerprint", flat=True
+        )
+    )
+    new_rows = [row for row in parsed.rows if row.fingerprint not in known]
+    imp.total_rows = len(parsed.rows) + parsed.skipped
+    imp.skipped_count = parsed.skipped + len(parsed.rows) - len(new_rows)
+    imp.processed_rows = imp.skipped_count
+    imp.save(update_fields=["total_rows", "skipped_count", "processed_rows"])
+    place = _place(imp)
+    source = imp.source_format
+    rates = RateBook({row.currency for row in new_rows})
+    accounts: dict = {}
+
+    def account(role: str, name: str, currency: str):
+        key = (role, name, currency)
+        if key not in accounts:
+            maker = {"cash": cash, "income": income_account, "expense": expense_account}[role]
+            accounts[key] = maker(user, name, currency)
+        return accounts[key]
+
+    def post(rows):
+        batch, entries = [], []
+        for row in rows:
+            amount = row.amount
+            if row.kind == EntryKind.INCOME:
+                legs = [
+                    Leg(account("cash", place, row.currency), amount),
+                    Leg(account("income", source, row.currency), -amount),
+                ]
+                natural = amount
+            elif row.kind == EntryKind.EXPENSE:
+                legs = [
+                    Leg(account("expense", row.category, row.currency), -amount),
+                    Leg(account("cash", place, row.currency), amount),
+                ]
+                natural = -amount
+            else:
+                legs = [
+                    Leg(account("cash", "transit", row.currency), -amount),
+                    Leg(account("cash", place, row.currency), amount),
+                ]
+                natural = -amount
+            batch.append(
+                {
+                    "postings": legs,
+                    "idempotency_key": ledger_key(user, "import", row.fingerprint),
+                    "kind": f"books_import_{row.kind}",
+                    "memo": row.description[:255],
+                    "reference": f"import:{imp.pk}:row:{row.line}",
+                }
+            )
+            pkr_minor, rate = rates.pkr_minor(natural, row.currency, row.occurred_on)
+            basis = (
+                PkrBasis.PKR
+                if row.currency == "PKR"
+                else (PkrBasis.REFERENCE if rate is not None else PkrBasis.MISSING)
+            )
+            entries.append(
+                Entry(
+                    user=user, kind=row.kind, occurred_on=row.occurred_on, amount_minor=to_minor(natural, row.currency),
+                    currency=row.currency, pkr_minor=pkr_minor, pkr_basis=basis, fx_rate=rate, category=row.category,
+                    source=source, place=place, client=row.client, description=row.description,
+                    fingerprint=row.fingerprint, statement_import=imp,
+                )
+            )  # fmt: skip
+        posted = post_transactions(batch)
+        for entry, txn in zip(entries, posted, strict=True):
+            entry.transaction_id = txn.pk
+        Entry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+
+    try:
+        if not imp.background:
+            with transaction.atomic():
+                post(new_rows)
+            imp.processed_rows = imp.total_rows
+        else:
+            for start in range(0, len(new_rows), BATCH_SIZE):
+                chunk = new_rows[start : start + BATCH_SIZE]
+                with transaction.atomic():
+                    post(chunk)
+                    imp.processed_rows += len(chunk)
+                    StatementImport.objects.filter(pk=imp.pk).update(processed_rows=imp.processed_rows)
+    except LedgerError as error:
+        return _failed(imp, [str(error)])
+    imp.created_count = len(new_rows)
+    imp.status, imp.finished_at = ImportStatus.DONE, timezone.now()
+    imp.save(update_fields=["created_count", "status", "finished_at", "processed_rows"])
+    return imp
+
+
+def _failed(imp: StatementImport, errors: list[str]) -> StatementImport:
+    imp.status, imp.errors, imp.finished_at = ImportStatus.FAILED, errors, timezone.now()
+    imp.save(update_fields=["status", "errors", "finished_at"])
+    return imp

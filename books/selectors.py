@@ -1,0 +1,350 @@
+"""Reads of the books: entries, PKR totals by month, client, currency and category, budget actuals,
+remittances with their foreign-currency retention, and the 90-day cash-flow forecast. Sums are done by the
+database in integer paisa; Decimal appears only for display."""
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from books.models import Budget, Entry, EntryKind, ExpenseCategory, PkrBasis, RecurringItem, Remittance
+from books.rates import RateBook
+from ledger.models import Account, AccountKind, personal_book, sum_minor
+from ledger.money import from_minor, quantize
+
+
+def entries(*, user, start: date | None = None, end: date | None = None, kind: str = "") -> QuerySet[Entry]:
+    qs = Entry.objects.filter(user=user)
+    if start:
+        qs = qs.filter(occurred_on__gte=start)
+    if end:
+        qs = qs.filter(occurred_on__lte=end)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-occurred_on", "-id")
+
+
+def own_entry(*, user, pk: int) -> Entry:
+    return Entry.objects.get(user=user, pk=pk)
+
+
+@dataclass
+class Totals:
+    income_pkr_minor: int = 0
+    expense_pkr_minor: int = 0
+    withheld_minor: int = 0
+    missing_rate: int = 0
+    by_currency: list = field(default_factory=list)
+
+    @property
+    def income_pkr(self):
+        return from_minor(self.income_pkr_minor, "PKR")
+
+    @property
+    def expense_pkr(self):
+        return from_minor(self.expense_pkr_minor, "PKR")
+
+    @property
+    def net_pkr(self):
+        return from_minor(self.income_pkr_minor - self.expense_pkr_minor, "PKR")
+
+
+def totals(*, user, start: date, end: date) -> Totals:
+    rows = (
+        entries(user=user, start=start, end=end)
+        .exclude(kind=EntryKind.TRANSFER)
+        .order_by()
+        .values("kind", "currency")
+        .annotate(
+            amount=sum_minor("amount_minor"),
+            pkr=sum_minor("pkr_minor"),
+            withheld=sum_minor("tax_withheld_minor"),
+            missing=Count("id", filter=Q(pkr_basis=PkrBasis.MISSING)),
+        )
+        .order_by("kind", "currency")
+    )
+    result = Totals()
+    for row in rows:
+        if row["kind"] == EntryKind.INCOME:
+            result.income_pkr_minor += row["pkr"]
+            result.withheld_minor += row["withheld"]
+        else:
+            result.expense_pkr_minor += row["pkr"]
+        result.missing_rate += row["missing"]
+        result.by_currency.append(
+            {
+                "kind": row["kind"],
+                "currency": row["currency"],
+                "amount": from_minor(row["amount"], row["currency"]),
+                "pkr": from_minor(row["pkr"], "PKR"),
+            }
+        )
+    return result
+
+
+def month_starts(start: date, count: int) -> list[date]:
+    return [date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1) for i in range(count)]
+
+
+def month_end(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def monthly_income_by_currency(*, user, months: list[date]) -> dict[str, list[int]]:
+    """PKR paisa of income per currency per month (months: first days, in order)."""
+    if not months:
+        return {}
+    rows = (
+        entries(user=user, start=months[0], end=month_end(months[-1]), kind=EntryKind.INCOME)
+        .order_by()
+        .annotate(month=TruncMonth("occurred_on"))
+        .values("month", "currency")
+        .annotate(pkr=sum_minor("pkr_minor"))
+    )
+    position = {m: i for i, m in enumerate(months)}
+    series: dict[str, list[int]] = defaultdict(lambda: [0] * len(months))
+    for row in rows:
+        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
+        series[row["currency"]][position[month.replace(day=1)]] += row["pkr"]
+    return dict(sorted(series.items()))
+
+
+def monthly_expenses(*, user, months: list[date]) -> list[int]:
+    if not months:
+        return []
+    rows = (
+        entries(user=user, start=months[0], end=month_end(months[-1]), kind=EntryKind.EXPENSE)
+        .order_by()
+        .annotate(month=TruncMonth("occurred_on"))
+        .values("month")
+        .annotate(pkr=sum_minor("pkr_minor"))
+    )
+    position = {m: i for i, m in enumerate(months)}
+    values = [0] * len(months)
+    for row in rows:
+        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
+        values[position[month.replace(day=1)]] += row["pkr"]
+    return values
+
+
+def income_by(*, user, start: date, end: date, field_name: str) -> list[dict]:
+    """Income grouped by 'client', 'source' or 'currency': amount in its currency and PKR."""
+    rows = (
+        entries(user=user, start=start, end=end, kind=EntryKind.INCOME)
+        .order_by()
+        .values(field_name, "currency")
+        .annotate(amount=sum_minor("amount_minor"), pkr=sum_minor("pkr_minor"), count=Count("id"))
+        .order_by("-pkr")
+    )
+    return [
+        {
+            "key": row[field_name] or "—",
+            "currency": row["currency"],
+            "amount": from_minor(row["amount"], row["currency"]),
+            "pkr": from_minor(row["pkr"], "PKR"),
+            "pkr_minor": row["pkr"],
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+def expenses_by_category(*, user, start: date, end: date) -> list[dict]:
+    rows = (
+        entries(user=user, start=start, end=end, kind=EntryKind.EXPENSE)
+        .order_by()
+        .values("category")
+        .annotate(pkr=sum_minor("pkr_minor"), count=Count("id"))
+        .order_by("-pkr")
+    )
+    labels = dict(ExpenseCategory.choices)
+    return [
+        {
+            "category": row["category"],
+            "label": labels.get(row["category"], row["category"]),
+            "pkr": from_minor(row["pkr"], "PKR"),
+            "pkr_minor": row["pkr"],
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+def budget_actuals(*, user, month: date) -> list[dict]:
+    spent = {
+        row["category"]: row["pkr_minor"] for row in expenses_by_category(user=user, start=month, end=month_end(month))
+    }
+    budgets = {b.category: b.monthly_pkr_minor for b in Budget.objects.filter(user=user)}
+    lines = []
+    for value, label in ExpenseCategory.choices:
+        budget, actual = budgets.get(value, 0), spent.get(value, 0)
+        lines.append(
+            {
+                "category": value,
+                "label": label,
+                "budget": from_minor(budget, "PKR"),
+                "budget_minor": budget,
+                "actual": from_minor(actual, "PKR"),
+                "actual_minor": actual,
+                "over": bool(budget) and actual > budget,
+                "percent": actual * 100 // budget if budget else None,
+            }
+        )
+    return lines
+
+
+# --- Remittances and foreign-currency retention ---------------------------------------------------------
+
+
+def remittances(*, user, start: date | None = None, end: date | None = None) -> QuerySet[Remittance]:
+    qs = Remittance.objects.filter(user=user)
+    if start:
+        qs = qs.filter(received_on__gte=start)
+    if end:
+        qs = qs.filter(received_on__lte=end)
+    return qs.order_by("-received_on", "-id")
+
+
+def remittances_missing_prc(*, user) -> QuerySet[Remittance]:
+    from tax.rules import IT_PURPOSE_CODES
+
+    return remittances(user=user).filter(Q(prc_number="") | ~Q(purpose_code__in=IT_PURPOSE_CODES))
+
+
+def with_retention(items: list[Remittance]) -> list[Remittance]:
+    """Annotate each remittance with `may_retain` (in its currency) under the SBP rule: within a calendar
+    month the allowance is max(50% of proceeds, min(proceeds, USD 5,000)); each remittance may keep what
+    the month's allowance grew by when it arrived. Non-USD proceeds are measured in USD through PKR rates."""
+    from tax.rules import retention_allowance, retention_rule
+
+    ordered = sorted(items, key=lambda r: (r.received_on, r.pk))
+    rates = RateBook({r.currency for r in ordered} | {"USD"})
+    month_total: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for remittance in ordered:
+        rule = retention_rule(remittance.received_on)
+        amount = remittance.amount
+        if remittance.currency == rule.floor_currency:
+            in_floor = amount
+        else:
+            own, usd = (
+                rates.rate(remittance.currency, remittance.received_on),
+                rates.rate("USD", remittance.received_on),
+            )
+            in_floor = quantize(amount * own / usd, rule.floor_currency) if own and usd else amount
+        month = (remittance.received_on.year, remittance.received_on.month)
+        before = retention_allowance(month_total[month], rule)
+        month_total[month] += in_floor
+        grew = retention_allowance(month_total[month], rule) - before
+        share = grew / in_floor if in_floor else Decimal(0)
+        remittance.may_retain = quantize(amount * share, remittance.currency)
+        remittance.retention_rule = rule
+    return items
+
+
+# --- Cash-flow forecast ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ForecastItem:
+    on: date
+    label: str
+    pkr_minor: int
+    basis: str
+
+    @property
+    def pkr(self):
+        return from_minor(self.pkr_minor, "PKR")
+
+
+def _payment_history(user) -> dict[str, Decimal]:
+    """Share of each direct client's invoiced amounts that has been paid, from their receivable postings."""
+    book = personal_book(user.pk)
+    history = {}
+    for account in Account.objects.filter(book=book, kind=AccountKind.ASSET, code__contains=":receivable:").annotate(
+        invoiced=sum_minor("postings__amount_minor", filter=Q(postings__amount_minor__gt=0)),
+        paid=sum_minor("postings__amount_minor", filter=Q(postings__amount_minor__lt=0)),
+    ):
+        client = account.code.split(":receivable:")[1].rsplit(":", 1)[0]
+        if account.invoiced:
+            history[account.code] = (client, Decimal(-account.paid) / Decimal(account.invoiced), account)
+    return history
+
+
+def forecast(*, user, today: date, days: int = 90) -> list[ForecastItem]:
+    """Expected PKR in and out over the next `days`: invoices outstanding (weighted by the client's payment
+    history), expected releases from contracts (when that app offers them), recurring items, and the
+    month's budgets as spending. Estimates, in PKR at today's reference rates."""
+    end = today + timedelta(days=days)
+    items: list[ForecastItem] = []
+    rates = RateBook(["USD", "EUR", "GBP", "AED", "SAR", "CAD", "AUD"], until=today)
+
+    def pkr(amount: Decimal, currency: str) -> int | None:
+        value, _rate = rates.pkr_minor(amount, currency, today)
+        return value
+
+    for _code, (client, paid_share, account) in _payment_history(user).items():
+        outstanding = account.balance
+        if outstanding > 0:
+            weight = min(paid_share, Decimal(1))
+            value = pkr(quantize(outstanding * weight, account.currency), account.currency)
+            if value:
+                items.append(
+                    ForecastItem(
+                        today + timedelta(days=30),
+                        f"Invoices due from {client}",
+                        value,
+                        f"{int(weight * 100)}% paid so far",
+                    )
+                )
+    try:
+        from contracts.selectors import expected_releases  # optional: contracts may offer this
+    except ImportError:
+        expected_releases = None
+    if expected_releases is not None:
+        for on, label, amount, currency in expected_releases(freelancer=user, until=end):
+            value = pkr(amount, currency)
+            if value:
+                items.append(ForecastItem(on, label, value, "milestone"))
+    for item in RecurringItem.objects.filter(user=user):
+        value = pkr(item.amount, item.currency)
+        if not value:
+            continue
+        for month in month_starts(today.replace(day=1), 4):
+            on = month.replace(day=item.day_of_month)
+            if today <= on <= end:
+                sign = 1 if item.kind == EntryKind.INCOME else -1
+                items.append(ForecastItem(on, item.label, sign * value, "recurring"))
+    budgeted = sum(Budget.objects.filter(user=user).values_list("monthly_pkr_minor", flat=True))
+    if budgeted:
+        for month in month_starts(today.replace(day=1), 4)[1:]:
+            if month <= end:
+                items.append(ForecastItem(month, "Budgeted expenses", -budgeted, "budget"))
+    return sorted(items, key=lambda i: i.on)
+
+
+def forecast_weeks(items: list[ForecastItem], *, today: date, opening_minor: int, weeks: int = 13) -> list[dict]:
+    """Weekly inflow, outflow and running balance from an opening PKR balance."""
+    result, balance = [], opening_minor
+    for week in range(weeks):
+        start = today + timedelta(days=7 * week)
+        stop = start + timedelta(days=7)
+        inflow = sum(i.pkr_minor for i in items if start <= i.on < stop and i.pkr_minor > 0)
+        outflow = -sum(i.pkr_minor for i in items if start <= i.on < stop and i.pkr_minor < 0)
+        balance += inflow - outflow
+        result.append({"start": start, "in": inflow, "out": outflow, "balance": balance})
+    return result
+
+
+def pkr_cash_minor(*, user) -> int:
+    """PKR the freelancer holds now: personal cash:*:PKR accounts and the Kamai PKR wallet."""
+    book = personal_book(user.pk)
+    total = 0
+    for account in Account.objects.filter(owner=user, currency="PKR").filter(
+        Q(book=book, code__startswith=f"{book}:cash:") | Q(code=f"freelancer:{user.pk}:wallet:PKR")
+    ):
+        total += account.natural_balance_minor
+    return total
