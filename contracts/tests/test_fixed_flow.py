@@ -1,0 +1,324 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+
+from contracts import services
+from contracts.errors import ContractError, InvalidTransition, NotAllowed
+from contracts.models import ContractState, MilestoneState, PayInState
+from contracts.tests.helpers import (
+    assert_ledger_clean,
+    client_funds,
+    escrow,
+    fees,
+    fixed_contract,
+    key,
+    stranger,
+    wallet,
+)
+from ledger.models import Transaction
+
+pytestmark = pytest.mark.django_db
+
+
+def test_fund_submit_approve_moves_money_exactly_once(django_capture_on_commit_callbacks):
+    contract = fixed_contract(amounts=("500",))
+    milestone = contract.milestones.get()
+    services.milestone_fund(milestone=milestone, client=contract.client, provider="sandbox", idempotency_key=key())
+    milestone.refresh_from_db()
+    assert milestone.state == MilestoneState.FUNDED
+    assert escrow(contract) == Decimal("500.00")
+    assert client_funds(contract.client) == 0  # paid in and straight into escrow
+
+    services.milestone_submit(milestone=milestone, freelancer=contract.freelancer, message="Shop is live")
+    approve_key = key()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.milestone_approve(milestone=milestone, client=contract.client, idempotency_key=approve_key)
+    # The same click again (same key) is a no-op, not an error.
+    services.milestone_approve(milestone=milestone, client=contract.client, idempotency_key=approve_key)
+    assert escrow(contract) == 0
+    assert wallet(contract.freelancer) == Decimal("475.00")  # 5% platform fee
+    assert fees() == Decimal("25.00")
+    assert Transaction.objects.filter(kind="escrow_release").count() == 1
+    contract.refresh_from_db()
+    assert contract.state == ContractState.COMPLETED
+    assert any("released" in m.subject.lower() for m in mail.outbox)
+    assert_ledger_clean()
+
+
+def test_a_second_approval_with_another_key_is_refused():
+    contract = fixed_contract(amounts=("100",))
+    milestone = contract.milestones.get()
+    services.milestone_fund(milestone=milestone, client=contract.client, provider="sandbox", idempotency_key=key())
+    services.milestone_submit(milestone=milestone, freelancer=contract.freelancer, message="Done")
+    services.milestone_approve(milestone=milestone, client=contract.client, idempotency_key=key())
+    with pytest.raises(InvalidTransition, match="released"):
+        services.milestone_approve(milestone=milestone, client=contract.client, idempotency_key=key())
+    assert Transaction.objects.filter(kind="escrow_release").count() == 1
+
+
+def test_roles_are_enforced():
+    contract = fixed_contract(amounts=("100",))
+    milestone = contract.milestones.get()
+    other = stranger()
+    with pytest.raises(NotAllowed):
+        services.milestone_fund(
+            milestone=milestone, client=contract.freelancer, provider="sandbox", idempotency_key=key()
+        )
+    with pytest.raises(NotAllowed):
+        services.milestone_fund(milestone=milestone, client=other, provider="sandbox", idempotency_key=key())
+    services.milestone_fund(milestone=milestone, client=contract.client, provider="sandbox", idempotency_key=key())
+    with pytest.raises(NotAllowed):
+        services.milestone_submit(milestone=milestone, freelancer=contract.client, message="x")
+    with pytest.raises(NotAllowed):
+        services.milestone_refund(milestone=milestone, freelancer=contract.client, idempotency_key=key())
+    services.milestone_submit(milestone=milestone, freelancer=contract.freelancer, message="x")
+    with pytest.raises(NotAllowed):
+        services.milestone_approve(milestone=milestone, client=contract.freelancer, idempotency_key=key())
+    with pytest.raises(NotAllowed):
+        services.milestone_request_changes(milestone=milestone, client=other, note="no")
+    assert wallet(contract.freelancer) == 0
+
+
+def test_changes_requested_then_refund_by_freelancer():
+    contract = fixed_contract(amounts=("200",))
+    milestone = contract.milestones.get()
+    services.milestone_fund(milestone=milestone, client=contract.client, provider="sandbox", idempotency_key=key())
+    services.milestone_submit(milestone=milestone, freelancer=contract.freelancer, message="v1")
+    services.milestone_request_changes(milestone=milestone, client=contract.client, note="Bigger logo")
+    milestone.refresh_from_db()
+    assert milestone.state == MilestoneState.FUNDED and milestone.review_ends_at is None
+    services.milestone_refund(milestone=milestone, freelancer=contract.freelancer, idempotency_key=key())
+    assert escrow(contract) == 0
+    assert client_funds(contract.client) == Decimal("200.00")
+    assert_ledger_clean()
+
+
+def test_cancel_before_delivery_refunds_funded_and_cancels_the_rest():
+    contract = fixed_contract(amounts=("300", "700"))
+    first, second = contract.milestones.all()
+    services.milestone_fund(milestone=first, client=contract.client, provider="sandbox", idempotency_key=key())
+    services.contract_cancel(contract=contract, user=contract.client, idempotency_key=key())
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, second.state) == (MilestoneState.REFUNDED, MilestoneState.CANCELLED)
+    assert client_funds(contract.client) == Decimal("300.00")
+    assert_ledger_clean()
+
+
+def test_cannot_cancel_with_work_in_review():
+    contract = fixed_contract(amounts=("300",))
+    milestone = contract.milestones.get()
+    services.milestone_fund(milestone=milestone, client=contract.client, provider="sandbox", idempotency_key=key())
+    services.milestone_submit(milestone=milestone, freelancer=contract.freelancer, message="done")
+    with pytest.raises(ContractError, match="settled before cancelling"):
+        services.contract_cancel(contract=contract, user=contract.freelancer, idempotency_key=key())
+
+
+def test_bank_transfer_waits_for_staff_confirmation(admin_user):
+    contract = fixed_contract(amounts=("400",))
+    milestone = contract.milestones.get()
+    payin = services.milestone_fund(
+        milestone=milestone, client=contract.client, provider="bank_transfer", idempotency_key=key()
+    )
+    milestone.refresh_from_db()
+    assert payin.state == PayInState.PENDING and payin.reference.startswith("KMI-")
+    assert milestone.state == MilestoneState.AWAITING_PAYMENT
+    assert escrow(contract) == 0
+    with pytest.raises(NotAllowed):
+        services.payin_confirm(payin=payin, staff=contract.client, bank_reference="FT123")
+    with pytest.raises(ContractError, match="bank's reference"):
+        services.payin_confirm(payin=payin, staff=admin_user, bank_reference=" ")
+    services.payin_confirm(payin=payin, staff=admin_user, bank_reference="FT123")
+    milestone.refresh_from_db()
+    assert milestone.state == MilestoneState.FUNDED
+    assert escrow(contract) == Decimal("400.00")
+    with pytest.raises(InvalidTransition):
+        services.payin_confirm(payin=payin, staff=admin_user, bank_reference="FT123")
+    assert_ledger_clean()
+
+
+def test_sandbox_is_refused_when_not_allowed(settings):
+    settings.KAMAI_ALLOW_SANDBOX_PAYMENTS = False
+    contract = fixed_contract(amounts=("100",))
+    with pytest.raises(ContractError, match="not available"):
+        services.milestone_fund(
+            milestone=contract.milestones.get(), client=contract.client, provider="sandbox", idempotency_key=key()
+        )
+    assert escrow(contract) == 0
+
+
+def test_late_funding_adds_the_penalty_and_the_freelancer_gets_it():
+    # Due 10 days ago: two started weeks late at 1% a week = 2% of 1,000 = 20.
+    contract = fixed_contract(amounts=("1000",), due_in_days=-10)
+    milestone = contract.milestones.get()
+    assert services.penalty_due_minor(milestone) == 2000
+    services.milestone_fund(milestone=milestone, client=contract.client, provider="sandbox", idempotency_key=key())
+    milestone.refresh_from_db()
+    assert milestone.penalty_minor == 2000
+    assert escrow(contract) == Decimal("1020.00")
+    services.milestone_submit(milestone=milestone, freelancer=contract.freelancer, message="done")
+    services.milestone_approve(milestone=milestone, client=contract.client, idempotency_key=key())
+    # Fee is 5% of the milestone (50), not of the penalty: 1,020 − 50.
+    assert wallet(contract.freelancer) == Decimal("970.00")
+    assert fees() == Decimal("50.00")
+    assert_ledger_clean()
+
+
+def test_late_penalty_is_capped():
+    contract = fixed_contract(amounts=("1000",), due_in_days=-200, penalty_pct=Decimal(2), cap_pct=Decimal(5))
+    assert services.penalty_due_minor(contract.milestones.get()) == 5000
+
+
+def test_auto_release_after_the_review_window_once(django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    contract = fixed_contract(amounts=("100",))
+    milestone = contract.milestones.get()
+    services.milestone_fund(milestone=milestone, client=contract.client, provider="sandbox", idempotency_key=key())
+    services.milestone_submit(milestone=milestone, freelancer=contract.freelancer, message="done")
+    now = timezone.now()
+    assert services.auto_release_warn(now=now) == 0
+    in_13_days = now + timedelta(days=13)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.auto_release_warn(now=in_13_days) == 1
+        assert services.auto_release_warn(now=in_13_days) == 0  # told once
+    assert len(mail.outbox) == 1 and "2 days" in mail.outbox[0].subject
+    assert services.auto_release_due(now=in_13_days) == 0
+    later = now + timedelta(days=15)
+    assert services.auto_release_due(now=later) == 1
+    assert services.auto_release_due(now=later) == 0  # a second run releases nothing twice
+    assert wallet(contract.freelancer) == Decimal("95.00")
+    assert Transaction.objects.filter(kind="escrow_release").count() == 1
+    assert_ledger_clean()
+
+
+def test_dispute_freezes_escrow_and_mediator_splits_it(admin_user):
+    contract = fixed_contract(amounts=("1000",))
+    milestone = contract.milestones.get()
+    services.milestone_fund(milestone=milestone, client=contract.client, provider="sandbox", idempotency_key=key())
+    services.milestone_submit(milestone=milestone, freelancer=contract.freelancer, message="done")
+    dispute = services.dispute_open(contract=contract, user=contract.client, milestone=milestone, reason="Half missing")
+    with pytest.raises(InvalidTransition):
+        services.milestone_approve(milestone=milestone, client=contract.client, idempotency_key=key())
+    services.evidence_add(dispute=dispute, user=contract.freelancer, text="Here is the delivery log")
+    with pytest.raises(NotAllowed):
+        services.dispute_decide(
+            dispute=dispute, staff=contract.client, to_freelancer=Decimal(1000), to_client=Decimal(0), decision="mine"
+        )
+    with pytest.raises(ContractError, match="add up to"):
+        services.dispute_decide(
+            dispute=dispute, staff=admin_user, to_freelancer=Decimal(600), to_client=Decimal(300), decision="split"
+        )
+    services.dispute_decide(
+        dispute=dispute,
+        staff=admin_user,
+        to_freelancer=Decimal(600),
+        to_client=Decimal(400),
+        decision="Half the pages were delivered",
+    )
+    assert wallet(contract.freelancer) == Decimal("570.00")  # 600 less 5%
+    assert client_funds(contract.client) == Decimal("400.00")
+    assert escrow(contract) == 0
+    contract.refresh_from_db()
+    assert contract.state == ContractState.COMPLETED
+    assert contract.events.filter(kind="dispute_decided").exists()
+    assert_ledger_clean()
+
+
+def test_bad_terms_are_refused_and_nothing_saved():
+    from contracts.models import Contract
+
+    with pytest.raises(ContractError, match="at least one milestone"):
+        fixed_contract(amounts=())
+    with pytest.raises(ContractError, match="more decimals"):
+        fixed_contract(amounts=("10.001",))
+    with pytest.raises(ContractError, match="late penalty"):
+        fixed_contract(penalty_pct=Decimal(20))
+    assert not Contract.objects.exists()
+
+
+def test_direct_contract_invitation_by_email(django_capture_on_commit_callbacks):
+    from contracts.services import MilestoneTerms
+    from marketplace.tests.factories import make_client, make_freelancer
+
+    freelancer = make_freelancer()
+    with django_capture_on_commit_callbacks(execute=True):
+        contract = services.contract_create(
+            freelancer=freelancer,
+            client_email="newclient@example.com",
+            title="Logo",
+            kind="fixed",
+            currency="USD",
+            milestones=[MilestoneTerms("Logo", Decimal(150), date.today() + timedelta(days=3))],
+        )
+    assert contract.state == ContractState.PROPOSED
+    assert mail.outbox[-1].to == ["newclient@example.com"]
+    assert f"/contracts/invite/{contract.invite_token}/" in mail.outbox[-1].body
+    someone = make_client()
+    with pytest.raises(NotAllowed):
+        services.contract_accept(contract=contract, client=someone, token="wrong-token")
+    token = contract.invite_token
+    services.contract_accept(contract=contract, client=someone, token=token)
+    contract.refresh_from_db()
+    assert contract.state == ContractState.ACTIVE and contract.client == someone and contract.invite_token == ""
+    with pytest.raises(InvalidTransition):
+        services.contract_accept(contract=contract, client=someone, token=token)
+
+
+def test_terms_change_is_a_new_version_both_accept():
+    contract = fixed_contract(amounts=("100",))
+    version = services.terms_propose(
+        contract=contract,
+        user=contract.freelancer,
+        review_window_days=7,
+        penalty_pct_per_week=Decimal(2),
+        penalty_cap_pct=Decimal(10),
+        cancellation_terms="7 days notice",
+        new_milestones=[services.MilestoneTerms("Extra page", Decimal(50), date.today() + timedelta(days=9))],
+    )
+    contract.refresh_from_db()
+    assert contract.review_window_days == 14  # not yet
+    with pytest.raises(ContractError, match="other side must accept"):
+        services.terms_accept(version=version, user=contract.freelancer)
+    services.terms_accept(version=version, user=contract.client)
+    contract.refresh_from_db()
+    assert (contract.review_window_days, contract.penalty_bp_per_week, contract.cancellation_terms) == (
+        7,
+        200,
+        "7 days notice",
+    )
+    assert [m.title for m in contract.milestones.all()] == ["Part 1", "Extra page"]
+    assert [v.number for v in contract.versions.all()] == [1, 2]
+    with pytest.raises(NotAllowed):
+        services.terms_propose(
+            contract=contract,
+            user=stranger(),
+            review_window_days=7,
+            penalty_pct_per_week=Decimal(0),
+            penalty_cap_pct=Decimal(0),
+            cancellation_terms="",
+        )
+
+
+def test_hired_offer_becomes_an_active_contract_and_ending_opens_reviews():
+    from marketplace import services as market
+    from marketplace.models import OfferState
+    from marketplace.tests.factories import make_job, make_proposal
+
+    job = make_job()
+    proposal = make_proposal(job, bid="800")
+    offer = market.proposal_hire(proposal=proposal, client=job.client)
+    market.offer_respond(offer=offer, freelancer=proposal.freelancer, accept=True)
+    contract = offer.contract
+    assert contract.state == ContractState.ACTIVE
+    milestone = contract.milestones.get()
+    assert milestone.amount == Decimal("800.00")
+    services.milestone_fund(milestone=milestone, client=job.client, provider="sandbox", idempotency_key=key())
+    services.milestone_submit(milestone=milestone, freelancer=proposal.freelancer, message="done")
+    services.milestone_approve(milestone=milestone, client=job.client, idempotency_key=key())
+    offer.refresh_from_db()
+    assert offer.state == OfferState.ENDED  # the review window is open
+    assert_ledger_clean()
