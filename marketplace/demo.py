@@ -193,7 +193,11 @@ def _proposal(job, freelancer, bid, outcome) -> None:
     services.offer_respond(offer=offer, freelancer=freelancer, accept=True)
     if outcome == "accepted":
         return
-    offer = services.offer_end(offer=offer, user=client)
+    # Ending the contract (built from the accepted offer) opens the review window.
+    from contracts.services import contract_end
+
+    contract_end(contract=offer.contract, user=client)
+    offer.refresh_from_db()
     services.review_submit(
         offer=offer,
         author=client,
