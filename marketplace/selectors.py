@@ -2,12 +2,11 @@
 and prefetches what its template shows, so a page costs a fixed number of queries."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -59,7 +58,8 @@ class FreelancerFilters:
 
 
 def _job_list_queryset() -> QuerySet[Job]:
-    return Job.objects.select_related("client__client_profile").prefetch_related("skills")
+    # Client profiles are prefetched for the 20 rows shown, not joined into the search itself.
+    return Job.objects.prefetch_related("skills", "client__client_profile")
 
 
 def search_jobs(filters: JobFilters, *, page: int = 1):
@@ -68,7 +68,11 @@ def search_jobs(filters: JobFilters, *, page: int = 1):
     jobs = _job_list_queryset().filter(state=JobState.OPEN, visibility=Visibility.PUBLIC)
     jobs, matched = search.text_search(jobs, filters.text)
     if filters.skills:
-        jobs = jobs.filter(skills__in=filters.skills).distinct()
+        jobs = jobs.filter(
+            Exists(
+                Job.skills.through.objects.filter(job_id=OuterRef("pk"), skill_id__in=[s.pk for s in filters.skills])
+            )
+        )
     if filters.budget_type:
         jobs = jobs.filter(budget_type=filters.budget_type)
     if filters.currency:
@@ -96,7 +100,13 @@ def search_freelancers(filters: FreelancerFilters, *, page: int = 1):
     people = FreelancerProfile.objects.filter(user__is_active=True).prefetch_related("skills")
     people, matched = search.text_search(people, filters.text)
     if filters.skills:
-        people = people.filter(skills__in=filters.skills).distinct()
+        people = people.filter(
+            Exists(
+                FreelancerProfile.skills.through.objects.filter(
+                    freelancerprofile_id=OuterRef("pk"), skill_id__in=[s.pk for s in filters.skills]
+                )
+            )
+        )
     if filters.currency:
         people = people.filter(rate_currency=filters.currency)
         if filters.rate_min is not None:
@@ -143,108 +153,139 @@ class Recommendation:
         return " · ".join(self.reasons)
 
 
+CANDIDATES = 300
+
+
+def _text_hits(queryset, words: list[str], candidate_ids) -> set[int]:
+    """Which of the candidates mention any of the words (one full-text query over the candidates only)."""
+    if not words or not candidate_ids:
+        return set()
+    matched, _found = search.text_search(queryset.filter(pk__in=candidate_ids), " ".join(words), any_word=True)
+    return set(matched.values_list("id", flat=True))
+
+
+def _skill_overlaps(through, owner_field: str, skill_ids, candidates_qs) -> dict[int, int]:
+    """{row id: number of shared skills} for the CANDIDATES rows sharing the most skills, from the link
+    table alone (no join to the big table, no DISTINCT), newest first among equals."""
+    rows = (
+        through.objects.filter(skill_id__in=skill_ids, **{f"{owner_field}__in": candidates_qs.values("pk")})
+        .values(owner_field)
+        .annotate(overlap=Count("skill_id"))
+        .order_by("-overlap", f"-{owner_field}")[:CANDIDATES]
+    )
+    return {row[owner_field]: row["overlap"] for row in rows}
+
+
 def jobs_for_freelancer(profile: FreelancerProfile, *, limit: int = 10) -> list[Recommendation]:
-    """Open public jobs ranked by skill overlap (×3), words of the freelancer's headline found in the job,
-    and rate fit (hourly jobs whose budget range contains the freelancer's rate, same currency)."""
+    """Open public jobs the freelancer has not proposed on, ranked by: shared skills (3 points each), the
+    freelancer's hourly rate inside an hourly job's budget (2), words of their headline in the job (2); newest
+    first among equals. Candidates are the 300 jobs sharing most skills plus the newest that fit the rate."""
     skill_ids = list(profile.skills.values_list("id", flat=True))
-    jobs = (
+    open_jobs = (
         Job.objects.filter(state=JobState.OPEN, visibility=Visibility.PUBLIC)
         .exclude(client=profile.user)
-        .exclude(proposals__freelancer=profile.user)
+        .exclude(pk__in=Proposal.objects.filter(freelancer=profile.user).values("job_id"))
     )
-    if skill_ids:
-        jobs = jobs.annotate(overlap=Count("skills", filter=Q(skills__in=skill_ids), distinct=True))
-    else:
-        jobs = jobs.annotate(overlap=Value(0, output_field=IntegerField()))
+    overlaps = _skill_overlaps(Job.skills.through, "job_id", skill_ids, open_jobs) if skill_ids else {}
     rate = profile.hourly_rate_minor
-    jobs = jobs.annotate(
-        rate_fit=Case(
-            When(
-                Q(budget_type=BudgetType.HOURLY, currency=profile.rate_currency)
-                & Q(budget_min_minor__lte=rate if rate is not None else -1)
-                & Q(budget_max_minor__gte=rate if rate is not None else -1),
-                then=Value(1),
-            ),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
+    fit_q = Q(budget_type=BudgetType.HOURLY, currency=profile.rate_currency) & Q(
+        budget_min_minor__lte=rate if rate is not None else -1, budget_max_minor__gte=rate if rate is not None else -1
     )
-    headline_words = [w for w in search.tokens(profile.headline) if len(w) > 3]
-    text_ids: set[int] = set()
-    if headline_words:
-        matched, _found = search.text_search(
-            Job.objects.filter(state=JobState.OPEN), " ".join(headline_words), any_word=True
-        )
-        text_ids = set(matched.values_list("id", flat=True)[:500])
-    jobs = jobs.filter(Q(overlap__gt=0) | Q(id__in=text_ids) | Q(rate_fit=1)) if (skill_ids or text_ids) else jobs
-    jobs = jobs.annotate(
-        text_hit=Case(When(id__in=text_ids, then=Value(1)), default=Value(0), output_field=IntegerField()),
-        score=F("overlap") * 3 + F("rate_fit") * 2 + F("text_hit") * 2,
-    ).order_by("-score", "-published_at", "-id")
+    candidate_ids = set(overlaps)
+    if rate is not None:
+        candidate_ids |= set(open_jobs.filter(fit_q).order_by("-published_at").values_list("pk", flat=True)[:100])
+    if not candidate_ids:
+        candidate_ids = set(open_jobs.order_by("-published_at").values_list("pk", flat=True)[:CANDIDATES])
+    fits = (
+        set(Job.objects.filter(fit_q, pk__in=candidate_ids).values_list("pk", flat=True)) if rate is not None else set()
+    )
+    words = [w for w in search.tokens(profile.headline) if len(w) > 3]
+    hits = _text_hits(Job.objects.all(), words, candidate_ids)
+    published = dict(Job.objects.filter(pk__in=candidate_ids).values_list("pk", "published_at"))
+
+    def score(pk):
+        return overlaps.get(pk, 0) * 3 + (pk in fits) * 2 + (pk in hits) * 2
+
+    never = datetime.min.replace(tzinfo=UTC)
+    best = sorted(candidate_ids, key=lambda pk: (score(pk), published.get(pk) or never, pk), reverse=True)[:limit]
+    jobs = Job.objects.filter(pk__in=best).select_related("client__client_profile").prefetch_related("skills")
+    by_id = {job.pk: job for job in jobs}
     results = []
-    for job in jobs.select_related("client__client_profile").prefetch_related("skills")[:limit]:
+    for pk in best:
+        job, overlap = by_id[pk], overlaps.get(pk, 0)
         reasons = []
-        if job.overlap:
+        if overlap:
             reasons.append(
-                ngettext("matches %(n)d of your skills", "matches %(n)d of your skills", job.overlap)
-                % {"n": job.overlap}
+                ngettext("matches %(n)d of your skills", "matches %(n)d of your skills", overlap) % {"n": overlap}
             )
-        if job.rate_fit:
+        if pk in fits:
             reasons.append(_("your rate is within the budget"))
-        if job.text_hit:
+        if pk in hits:
             reasons.append(_("mentions words from your headline"))
-        results.append(Recommendation(job, job.score, reasons or [_("recently posted")]))
+        results.append(Recommendation(job, score(pk), reasons or [_("recently posted")]))
     return results
 
 
 def freelancers_for_job(job: Job, *, limit: int = 10) -> list[Recommendation]:
-    """Freelancers ranked by overlap with the job's skills (×3), their rating, rate fit for hourly jobs,
-    and words of the job title found in their profile. Unavailable freelancers are left out."""
+    """Available freelancers ranked by: shared skills with the job (3 points each), rating (up to 5 points,
+    as stars), hourly rate inside an hourly job's budget (2), words of the job title in their profile (2).
+    Candidates are the 300 freelancers sharing most skills (or the best rated, for a job without skills)."""
     skill_ids = list(job.skills.values_list("id", flat=True))
     people = (
         FreelancerProfile.objects.filter(user__is_active=True)
         .exclude(user=job.client)
         .exclude(availability="unavailable")
     )
-    if skill_ids:
-        people = people.annotate(overlap=Count("skills", filter=Q(skills__in=skill_ids), distinct=True))
-    else:
-        people = people.annotate(overlap=Value(0, output_field=IntegerField()))
-    if job.budget_type == BudgetType.HOURLY:
-        fit = Q(rate_currency=job.currency, hourly_rate_minor__gte=job.budget_min_minor) & Q(
-            hourly_rate_minor__lte=job.budget_max_minor
-        )
-    else:
-        fit = Q(pk__in=[])
-    title_words = [w for w in search.tokens(job.title) if len(w) > 3]
-    text_ids: set[int] = set()
-    if title_words:
-        matched, _found = search.text_search(FreelancerProfile.objects.all(), " ".join(title_words), any_word=True)
-        text_ids = set(matched.values_list("id", flat=True)[:500])
-    people = people.annotate(
-        rate_fit=Case(When(fit, then=Value(1)), default=Value(0), output_field=IntegerField()),
-        text_hit=Case(When(id__in=text_ids, then=Value(1)), default=Value(0), output_field=IntegerField()),
+    overlaps = (
+        _skill_overlaps(FreelancerProfile.skills.through, "freelancerprofile_id", skill_ids, people)
+        if skill_ids
+        else {}
     )
-    if skill_ids or text_ids:
-        people = people.filter(Q(overlap__gt=0) | Q(text_hit=1))
-    people = people.annotate(
-        score=F("overlap") * 300 + Coalesce("rating_x100", 0) + F("rate_fit") * 200 + F("text_hit") * 200
-    ).order_by("-score", "id")
+    candidate_ids = set(overlaps) or set(
+        people.order_by(F("rating_x100").desc(nulls_last=True), "id").values_list("pk", flat=True)[:CANDIDATES]
+    )
+    facts = {
+        row["pk"]: row
+        for row in FreelancerProfile.objects.filter(pk__in=candidate_ids).values(
+            "pk", "rating_x100", "rate_currency", "hourly_rate_minor"
+        )
+    }
+    hourly = job.budget_type == BudgetType.HOURLY
+
+    def fits(pk):
+        row = facts[pk]
+        rate = row["hourly_rate_minor"]
+        return (
+            hourly
+            and row["rate_currency"] == job.currency
+            and rate is not None
+            and (job.budget_min_minor <= rate <= job.budget_max_minor)
+        )
+
+    words = [w for w in search.tokens(job.title) if len(w) > 3]
+    hits = _text_hits(FreelancerProfile.objects.all(), words, candidate_ids)
+
+    def score(pk):
+        return overlaps.get(pk, 0) * 300 + (facts[pk]["rating_x100"] or 0) + fits(pk) * 200 + (pk in hits) * 200
+
+    best = sorted(candidate_ids, key=lambda pk: (score(pk), -pk), reverse=True)[:limit]
+    by_id = {p.pk: p for p in FreelancerProfile.objects.filter(pk__in=best).prefetch_related("skills")}
     results = []
-    for profile in people.prefetch_related("skills")[:limit]:
+    for pk in best:
+        profile, overlap = by_id[pk], overlaps.get(pk, 0)
         reasons = []
-        if profile.overlap:
+        if overlap:
             reasons.append(
-                ngettext("matches %(n)d of the job's skills", "matches %(n)d of the job's skills", profile.overlap)
-                % {"n": profile.overlap}
+                ngettext("matches %(n)d of the job's skills", "matches %(n)d of the job's skills", overlap)
+                % {"n": overlap}
             )
         if profile.rating is not None:
             reasons.append(_("rated %(rating)s") % {"rating": profile.rating})
-        if profile.rate_fit:
+        if fits(pk):
             reasons.append(_("rate within your budget"))
-        if profile.text_hit:
+        if pk in hits:
             reasons.append(_("profile mentions words from the title"))
-        results.append(Recommendation(profile, profile.score, reasons))
+        results.append(Recommendation(profile, score(pk) // 100, reasons))
     return results
 
 
