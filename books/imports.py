@@ -59,6 +59,7 @@ def statement_import_create(*, user, source_format: str, upload) -> StatementImp
     imp.save()
     if imp.status == ImportStatus.QUEUED:
         statement_import_start(statement_import=imp)
+        imp.refresh_from_db()
     return imp
 
 
@@ -80,6 +81,7 @@ def statement_import_set_mapping(*, statement_import: StatementImport, mapping: 
     statement_import.errors = []
     statement_import.save(update_fields=["mapping", "status", "errors"])
     statement_import_start(statement_import=statement_import)
+    statement_import.refresh_from_db()
     return statement_import
 
 

@@ -310,14 +310,14 @@ def parse(data: bytes, source_format: str, mapping: dict | None = None) -> Parse
             description = f"{cell('Activity')}: {cell('Description')}".strip(": ")
             client = cell("From")
             key = _fp("fiverr", cell("Date"), cell("Activity"), cell("Order"), cell("Amount"), cell("Description"))
-        if on is None or amount is None or currency is None:
-            continue
         if key in seen:
             reader.errors.append(
                 _("Row %(row)s repeats row %(first)s (the same transaction).") % {"row": line, "first": seen[key]}
             )
             continue
         seen[key] = line
+        if on is None or amount is None or currency is None:
+            continue
         rows.extend(extra)
         if amount == 0:
             skipped += 1
@@ -405,20 +405,20 @@ def _parse_generic(header, table, mapping) -> Parsed:
             currency = mapping["fixed_currency"]
         on = reader.date(line, mapping["date"], cell("date"), mapping["date_format"])
         amount = reader.amount(line, mapping["amount"], cell("amount"), currency, mapping["decimal"])
-        if on is None or amount is None or currency is None:
-            continue
         reference = cell("reference")
         description = cell("description")
         if reference:
             key = _fp("csv", reference)
         else:
-            key = _fp("csv", on.isoformat(), amount, currency, description, cell("client"))
+            key = _fp("csv", cell("date"), cell("amount"), currency, description, cell("client"))
         if key in seen:
             reader.errors.append(
                 _("Row %(row)s repeats row %(first)s (the same transaction).") % {"row": line, "first": seen[key]}
             )
             continue
         seen[key] = line
+        if on is None or amount is None or currency is None:
+            continue
         if amount == 0:
             skipped += 1
             continue

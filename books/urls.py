@@ -1,1 +1,20 @@
-urlpatterns: list = []
+from django.urls import path
+
+from books import views
+
+urlpatterns = [
+    path("", views.books_home, name="books_home"),
+    path("expenses/new/", views.expense_add, name="expense_add"),
+    path("income/new/", views.income_add, name="income_add"),
+    path("entries/<int:pk>/", views.entry_detail, name="entry_detail"),
+    path("entries/<int:pk>/receipt/", views.entry_receipt, name="entry_receipt"),
+    path("remittances/", views.remittance_list, name="remittance_list"),
+    path("remittances/new/", views.remittance_add, name="remittance_add"),
+    path("remittances/<int:pk>/prc/", views.remittance_prc, name="remittance_prc"),
+    path("imports/", views.import_list, name="import_list"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/columns/", views.import_mapping, name="import_mapping"),
+    path("budget/", views.budget, name="budget"),
+    path("forecast/", views.forecast, name="forecast"),
+    path("forecast/recurring/", views.recurring_add, name="recurring_add"),
+]

@@ -1,0 +1,313 @@
+"""Thin views: parse input, call one service or selector, render. Another freelancer's objects are 404s."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from books import charts, imports, selectors, services
+from books.errors import BooksError
+from books.forms import (
+    BudgetForm,
+    ExpenseForm,
+    ImportForm,
+    IncomeForm,
+    MappingForm,
+    PrcForm,
+    RecurringForm,
+    RemittanceForm,
+)
+from books.models import Budget, Entry, EntryKind, ImportStatus, RecurringItem, Remittance, StatementImport
+from ledger.money import from_minor
+from tax.rules import fiscal_year
+from tax.selectors import receipt_rule, status_of
+
+PAGE_SIZE = 50
+
+
+def _month_label(month: date) -> str:
+    return month.strftime("%b")
+
+
+@login_required
+def books_home(request):
+    services.book_sync_from_ledger(user=request.user)
+    today = timezone.localdate()
+    fy = fiscal_year(today)
+    kind = request.GET.get("kind", "")
+    if kind not in EntryKind.values:
+        kind = ""
+    months = selectors.month_starts(date(today.year - 1, today.month, 1), 13)[1:]
+    income = selectors.monthly_income_by_currency(user=request.user, months=months)
+    by_client = selectors.income_by(user=request.user, start=fy.starts, end=fy.ends, field_name="client")[:8]
+    by_category = selectors.expenses_by_category(user=request.user, start=fy.starts, end=fy.ends)
+    page = Paginator(selectors.entries(user=request.user, kind=kind), PAGE_SIZE).get_page(request.GET.get("page"))
+    status = status_of(request.user)
+    rows = [(entry, receipt_rule(status, entry) if entry.kind == EntryKind.INCOME else None) for entry in page]
+    return render(
+        request,
+        "books/home.html",
+        {
+            "fy": fy,
+            "totals": selectors.totals(user=request.user, start=fy.starts, end=fy.ends),
+            "page": page,
+            "rows": rows,
+            "kind": kind,
+            "income_chart": charts.bar_chart(
+                title=_("Monthly income in PKR by currency"), labels=[_month_label(m) for m in months], series=income
+            ),
+            "client_chart": charts.bar_chart(
+                title=_("Income by client this fiscal year"),
+                labels=[str(row["key"])[:10] for row in by_client],
+                series={_("PKR"): [row["pkr_minor"] for row in by_client]},
+            ),
+            "category_chart": charts.bar_chart(
+                title=_("Expenses by category this fiscal year"),
+                labels=[str(row["label"])[:10] for row in by_category],
+                series={_("PKR"): [row["pkr_minor"] for row in by_category]},
+            ),
+            "by_client": by_client,
+            "by_category": by_category,
+        },
+    )
+
+
+def _keyed_post(request, form_class, record, success: str, template: str, title: str):
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record(form.cleaned_data)
+        except BooksError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, success)
+            return redirect("books_home")
+    return render(request, template, {"form": form, "title": title}, status=400 if form.errors else 200)
+
+
+@login_required
+def expense_add(request):
+    def record(data):
+        services.expense_record(
+            user=request.user,
+            occurred_on=data["occurred_on"],
+            amount=data["amount"],
+            currency=data["currency"],
+            category=data["category"],
+            note=data["note"],
+            place=data["place"],
+            receipt=data.get("receipt"),
+            idempotency_key=data["key"],
+        )
+
+    return _keyed_post(request, ExpenseForm, record, _("Expense recorded."), "books/form.html", _("Add an expense"))
+
+
+@login_required
+def income_add(request):
+    def record(data):
+        services.income_record(
+            user=request.user,
+            occurred_on=data["occurred_on"],
+            amount=data["amount"],
+            currency=data["currency"],
+            client=data["client"],
+            place=data["place"],
+            tax_withheld=data["tax_withheld"],
+            note=data["note"],
+            idempotency_key=data["key"],
+        )
+
+    return _keyed_post(request, IncomeForm, record, _("Income recorded."), "books/form.html", _("Add income"))
+
+
+@login_required
+def entry_detail(request, pk: int):
+    entry = get_object_or_404(Entry, pk=pk, user=request.user)
+    rule = receipt_rule(status_of(request.user), entry) if entry.kind == EntryKind.INCOME else None
+    return render(request, "books/entry_detail.html", {"entry": entry, "rule": rule})
+
+
+@login_required
+def entry_receipt(request, pk: int):
+    entry = get_object_or_404(Entry, pk=pk, user=request.user)
+    if not entry.receipt:
+        raise Http404
+    response = FileResponse(entry.receipt.open("rb"), content_type=entry.receipt_content_type)
+    response["Content-Disposition"] = f'inline; filename="receipt-{entry.pk}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+# --- Remittances -------------------------------------------------------------------------------------------
+
+
+@login_required
+def remittance_list(request):
+    items = selectors.with_retention(list(selectors.remittances(user=request.user)[:200]))
+    return render(request, "books/remittances.html", {"remittances": items})
+
+
+@login_required
+def remittance_add(request):
+    def record(data):
+        services.remittance_record(
+            user=request.user,
+            received_on=data["received_on"],
+            currency=data["currency"],
+            amount=data["amount"],
+            pkr_net=data["pkr_net"],
+            tax_withheld=data["tax_withheld"],
+            from_place=data["from_place"],
+            client=data["client"],
+            bank=data["bank"],
+            prc_number=data["prc_number"],
+            purpose_code=data["purpose_code"],
+            idempotency_key=data["key"],
+        )
+
+    return _keyed_post(
+        request, RemittanceForm, record, _("Remittance recorded."), "books/form.html", _("Record a remittance")
+    )
+
+
+@login_required
+def remittance_prc(request, pk: int):
+    remittance = get_object_or_404(Remittance, pk=pk, user=request.user)
+    form = PrcForm(
+        request.POST or None, initial={"prc_number": remittance.prc_number, "purpose_code": remittance.purpose_code}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remittance_set_prc(remittance=remittance, **form.cleaned_data)
+        except BooksError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("PRC saved."))
+            return redirect("remittance_list")
+    return render(request, "books/form.html", {"form": form, "title": _("PRC and purpose code"), "object": remittance})
+
+
+# --- Imports -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def import_list(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            imp = imports.statement_import_create(
+                user=request.user, source_format=form.cleaned_data["source_format"], upload=form.cleaned_data["file"]
+            )
+        except BooksError as error:
+            form.add_error("file", str(error))
+        else:
+            if imp.status == ImportStatus.MAPPING:
+                return redirect("import_mapping", pk=imp.pk)
+            return redirect("import_detail", pk=imp.pk)
+    recent = StatementImport.objects.filter(user=request.user)[:20]
+    return render(request, "books/imports.html", {"form": form, "imports": recent}, status=400 if form.errors else 200)
+
+
+@login_required
+def import_detail(request, pk: int):
+    imp = get_object_or_404(StatementImport, pk=pk, user=request.user)
+    running = imp.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+    return render(request, "books/import_detail.html", {"imp": imp, "running": running})
+
+
+@login_required
+def import_mapping(request, pk: int):
+    imp = get_object_or_404(StatementImport, pk=pk, user=request.user)
+    columns = imp.mapping.get("columns", [])
+    form = MappingForm(request.POST or None, columns=columns)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        place = data.pop("place")
+        try:
+            imports.statement_import_set_mapping(statement_import=imp, mapping=data, place=place)
+        except BooksError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("import_detail", pk=imp.pk)
+    return render(request, "books/import_mapping.html", {"imp": imp, "form": form}, status=400 if form.errors else 200)
+
+
+# --- Budget and forecast ------------------------------------------------------------------------------------
+
+
+@login_required
+def budget(request):
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    existing = {b.category: b.monthly_pkr for b in Budget.objects.filter(user=request.user)}
+    form = BudgetForm(request.POST or None, budgets=existing)
+    if request.method == "POST" and form.is_valid():
+        for category, amount in form.cleaned_data.items():
+            services.budget_set(user=request.user, category=category, monthly_pkr=amount)
+        messages.success(request, _("Budget saved."))
+        return redirect("budget")
+    lines = selectors.budget_actuals(user=request.user, month=month)
+    chart = charts.bar_chart(
+        title=_("Budget and spending this month"),
+        labels=[str(line["label"])[:9] for line in lines],
+        series={
+            _("Budget"): [line["budget_minor"] for line in lines],
+            _("Spent"): [line["actual_minor"] for line in lines],
+        },
+    )
+    return render(
+        request, "books/budget.html", {"form": form, "lines": lines, "month": month, "chart": chart},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+@login_required
+def forecast(request):
+    today = timezone.localdate()
+    items = selectors.forecast(user=request.user, today=today)
+    opening = selectors.pkr_cash_minor(user=request.user)
+    weeks = selectors.forecast_weeks(items, today=today, opening_minor=opening)
+    chart = charts.line_chart(
+        title=_("PKR balance over the next 90 days"),
+        labels=[w["start"].strftime("%d %b") for w in weeks],
+        values=[w["balance"] for w in weeks],
+    )
+    for week in weeks:
+        week["in_pkr"], week["out_pkr"] = from_minor(week["in"], "PKR"), from_minor(week["out"], "PKR")
+        week["balance_pkr"] = from_minor(week["balance"], "PKR")
+    return render(
+        request,
+        "books/forecast.html",
+        {
+            "items": items,
+            "weeks": weeks,
+            "chart": chart,
+            "opening": from_minor(opening, "PKR"),
+            "recurring": RecurringItem.objects.filter(user=request.user),
+            "form": RecurringForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def recurring_add(request):
+    form = RecurringForm(request.POST)
+    if form.is_valid():
+        try:
+            services.recurring_add(user=request.user, **form.cleaned_data)
+        except BooksError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Recurring item added."))
+    else:
+        messages.error(request, _("Check the recurring item: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect("forecast")

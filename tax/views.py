@@ -1,0 +1,116 @@
+"""Tax pages: the year's estimate, the status that drives it, the annual statement (HTML and PDF) and the
+remittances missing a PRC. Every figure is an estimate, and the pages say so."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from books import charts
+from books import selectors as books
+from books.models import EntryKind
+from books.services import book_sync_from_ledger
+from tax import rules, selectors
+from tax.forms import TaxProfileForm
+from tax.models import TaxProfile
+from tax.services import TaxError, tax_profile_update
+
+
+def _year(request) -> str:
+    today = timezone.localdate()
+    label = request.GET.get("year") or rules.fiscal_year_label(today)
+    if label not in rules.RULES:
+        raise Http404
+    return label
+
+
+@login_required
+def tax_home(request):
+    book_sync_from_ledger(user=request.user)
+    label = _year(request)
+    today = timezone.localdate()
+    est = selectors.estimate(user=request.user, fy=label, today=today)
+    fy = est.fy
+    months = fy.months()
+    income = books.monthly_income_by_currency(user=request.user, months=months)
+    receipts = Paginator(
+        books.entries(user=request.user, start=fy.starts, end=fy.ends, kind=EntryKind.INCOME), 25
+    ).get_page(request.GET.get("page"))
+    rows = [(entry, selectors.receipt_rule(est.status, entry)) for entry in receipts]
+    return render(
+        request,
+        "tax/home.html",
+        {
+            "est": est,
+            "fy": fy,
+            "years": rules.known_years(),
+            "disclaimer": rules.DISCLAIMER,
+            "slabs_source": rules.slabs_source(label),
+            "receipts": receipts,
+            "rows": rows,
+            "chart": charts.bar_chart(
+                title=_("Income in PKR by fiscal month"), labels=[m.strftime("%b") for m in months], series=income
+            ),
+        },
+    )
+
+
+@login_required
+def tax_profile(request):
+    profile = TaxProfile.objects.filter(user=request.user).first()
+    initial = {}
+    if profile:
+        initial = {
+            "service_kind": profile.service_kind,
+            "atl_since": profile.atl_since,
+            "atl_until": profile.atl_until,
+            "pseb_registered_on": profile.pseb_registered_on,
+        }
+    form = TaxProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tax_profile_update(user=request.user, **form.cleaned_data)
+        except TaxError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Tax status saved."))
+            return redirect("tax_home")
+    freelancer = getattr(request.user, "freelancer_profile", None)
+    return render(
+        request, "tax/profile.html", {"form": form, "freelancer": freelancer}, status=400 if form.errors else 200
+    )
+
+
+def _statement_context(request, year: str) -> dict:
+    if year not in rules.RULES:
+        raise Http404
+    book_sync_from_ledger(user=request.user)
+    context = selectors.statement(user=request.user, fy=year)
+    context.update({"disclaimer": rules.DISCLAIMER, "person": request.user, "generated": timezone.localdate()})
+    return context
+
+
+@login_required
+def annual_statement(request, year: str):
+    return render(request, "tax/statement.html", _statement_context(request, year))
+
+
+@login_required
+def annual_statement_pdf(request, year: str):
+    from weasyprint import HTML
+
+    html = render_to_string("tax/statement_print.html", _statement_context(request, year), request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="kamai-statement-{year}.pdf"'
+    return response
+
+
+@login_required
+def prc_missing(request):
+    items = books.remittances_missing_prc(user=request.user)
+    return render(request, "tax/prc_missing.html", {"remittances": items, "it_codes": sorted(rules.IT_PURPOSE_CODES)})
