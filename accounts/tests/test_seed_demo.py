@@ -37,6 +37,11 @@ def test_seed_demo_fills_the_marketplace():
     assert {"submitted", "shortlisted", "declined", "hired"} <= set(Proposal.objects.values_list("state", flat=True))
     assert {"offered", "accepted", "ended"} <= set(ContractOffer.objects.values_list("state", flat=True))
     assert Review.objects.filter(revealed_at__isnull=False).count() >= 3
+    from contracts.models import Contract
+    from messaging.models import Conversation
+
+    assert Conversation.objects.count() >= 3
+    assert {"proposed", "active", "completed"} <= set(Contract.objects.values_list("state", flat=True))
     counts = (Job.objects.count(), Proposal.objects.count(), Review.objects.count())
     call_command("seed_demo")
     assert (Job.objects.count(), Proposal.objects.count(), Review.objects.count()) == counts
