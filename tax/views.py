@@ -21,10 +21,22 @@ from tax.services import TaxError, tax_profile_update
 
 
 def _year(request) -> str:
-    today = timezone.localdate()
-    label = request.GET.get("year") or rules.fiscal_year_label(today)
+    """The fiscal year asked for (404 if Kamai has no rules for it), else the current one, else the latest
+    year with rules (until a maintainer adds the new budget's rules)."""
+    label = request.GET.get("year")
+    if label:
+        if label not in rules.RULES:
+            raise Http404
+        return label
+    label = rules.fiscal_year_label(timezone.localdate())
     if label not in rules.RULES:
-        raise Http404
+        latest = rules.known_years()[-1]
+        messages.info(
+            request,
+            _("Kamai has no tax rules for fiscal year %(year)s yet; showing %(latest)s.")
+            % {"year": label, "latest": latest},
+        )
+        return latest
     return label
 
 

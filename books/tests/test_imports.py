@@ -36,7 +36,11 @@ def test_payoneer_import_and_reimport_adds_nothing_twice(freelancer, rates):
 
 @pytest.mark.parametrize(
     ("name", "fmt", "count", "income"),
-    [("wise.csv", "wise", 3, D("800.00")), ("upwork.csv", "upwork", 3, D("500.00")), ("fiverr.csv", "fiverr", 2, D("80.00"))],
+    [
+        ("wise.csv", "wise", 3, D("800.00")),
+        ("upwork.csv", "upwork", 3, D("500.00")),
+        ("fiverr.csv", "fiverr", 2, D("80.00")),
+    ],
 )  # fmt: skip
 def test_each_provider_format(freelancer, rates, name, fmt, count, income):
     imp = statement_import_create(user=freelancer, source_format=fmt, upload=sample(name))

@@ -1,0 +1,114 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+
+from accounts.tests.factories import FreelancerProfileFactory
+from books import services
+from ledger.models import ExchangeRate
+from tax import selectors
+from tax.models import PsebReminder
+from tax.services import pseb_reminders_send, tax_profile_update
+
+D = Decimal
+
+
+@pytest.fixture
+def pseb_freelancer(db):
+    profile = FreelancerProfileFactory(pseb_registration_number="PSEB-1", pseb_expires_on=date(2026, 3, 31))
+    tax_profile_update(user=profile.user, service_kind="it", atl_since=date(2020, 1, 1), atl_until=None,
+                       pseb_registered_on=date(2024, 1, 1))  # fmt: skip
+    ExchangeRate.objects.create(base_currency="USD", rate_date=date(2025, 6, 1), rate=D("280"), source="sbp")
+    return profile.user
+
+
+def remit(user, on, amount, net, withheld, key, code="9186"):
+    return services.remittance_record(user=user, received_on=on, currency="USD", amount=D(amount), pkr_net=D(net),
+                                      tax_withheld=D(withheld), from_place="direct", purpose_code=code,
+                                      idempotency_key=key)  # fmt: skip
+
+
+def test_each_remittance_is_checked_against_the_rule_and_a_mismatch_is_flagged(pseb_freelancer):
+    # 1,000 USD -> PKR 280,000 gross; PSEB + ATL in FY2025-26: 0.25% = 700.00
+    remit(pseb_freelancer, date(2025, 8, 1), "1000", "279300", "700", "a")
+    # the bank deducted 1% (2,800) where the rule says 700: flagged
+    remit(pseb_freelancer, date(2025, 9, 1), "1000", "277200", "2800", "b")
+    # after PSEB expiry (2026-03-31) the "other services, ATL" rule: 1% of 280,000 = 2,800
+    remit(pseb_freelancer, date(2026, 4, 2), "1000", "277200", "2800", "c")
+    est = selectors.estimate(user=pseb_freelancer, fy="2025-26", today=date(2026, 6, 30))
+    checks = [(c.rule.id, c.expected, c.mismatch) for c in est.checks]
+    assert checks == [
+        ("154A-it-pseb-atl", D("700.00"), False),
+        ("154A-it-pseb-atl", D("700.00"), True),
+        ("154A-services-atl", D("2800.00"), False),
+    ]
+    assert est.mismatches == 1 and est.checks[1].difference == D("2100.00")
+    assert est.withheld_154a_pkr == D("6300.00")
+    # receipts grouped by the status periods: two at 0.25% (1,400) and one at 1% (2,800)
+    assert [(g.rule.id, g.count, g.tax) for g in est.export_groups] == [
+        ("154A-it-pseb-atl", 2, D("1400.00")),
+        ("154A-services-atl", 1, D("2800.00")),
+    ]
+
+
+def test_domestic_income_uses_the_slabs_with_withholding_credited(pseb_freelancer):
+    services.income_record(user=pseb_freelancer, occurred_on=date(2025, 8, 1), amount=D("2000000"), currency="PKR",
+                           tax_withheld=D("80000"), idempotency_key="d")  # fmt: skip
+    est = selectors.estimate(user=pseb_freelancer, fy="2025-26", today=date(2026, 7, 15))
+    # 2,000,000: 170,000 + 30% of 400,000 = 290,000; less 80,000 withheld = 210,000 due
+    assert est.domestic_tax_minor == 29000000 and est.domestic_due_minor == 21000000
+    assert est.months_left == 0 and est.projection_factor == 1
+
+
+def test_projection_and_set_aside_mid_year(pseb_freelancer):
+    services.income_record(user=pseb_freelancer, occurred_on=date(2025, 7, 10), amount=D("300000"), currency="PKR",
+                           idempotency_key="e")  # fmt: skip
+    est = selectors.estimate(user=pseb_freelancer, fy="2025-26", today=date(2025, 9, 30))
+    # 92 days of 365 elapsed: 300,000 × 365/92 = 1,190,217.39 projected; 15% of 590,217.39 = 88,532.61
+    assert est.projected_tax_pkr == D("88532.61")
+    assert est.months_left == 10 and est.set_aside_pkr == D("8853.26")
+
+
+def test_lapsing_pseb_shows_its_cost(pseb_freelancer):
+    remit(pseb_freelancer, date(2025, 8, 1), "1000", "279300", "700", "a")
+    est = selectors.estimate(user=pseb_freelancer, fy="2025-26", today=date(2025, 8, 31))
+    assert est.lapse_rule.id == "154A-services-atl" and est.lapse_extra_minor > 0
+
+
+def test_pseb_reminders_are_sent_once_30_and_7_days_before(db):
+    profile = FreelancerProfileFactory(pseb_registration_number="PSEB-9", pseb_expires_on=date(2026, 5, 31))
+    day30 = profile.pseb_expires_on - timedelta(days=30)
+    assert pseb_reminders_send(today=day30 - timedelta(days=1)) == 0
+    assert pseb_reminders_send(today=day30) == 1
+    assert pseb_reminders_send(today=day30) == 0
+    assert pseb_reminders_send(today=day30 + timedelta(days=5)) == 0
+    assert pseb_reminders_send(today=profile.pseb_expires_on - timedelta(days=7)) == 1
+    assert pseb_reminders_send(today=profile.pseb_expires_on - timedelta(days=6)) == 0
+    assert len(mail.outbox) == 2 and "PSEB-9" in mail.outbox[0].body
+    assert PsebReminder.objects.count() == 2
+
+
+def test_late_registration_gets_only_the_urgent_reminder(db):
+    profile = FreelancerProfileFactory(pseb_registration_number="PSEB-8", pseb_expires_on=date(2026, 5, 31))
+    assert pseb_reminders_send(today=date(2026, 5, 27)) == 1
+    assert pseb_reminders_send(today=date(2026, 5, 28)) == 0
+    assert len(mail.outbox) == 1 and PsebReminder.objects.filter(user=profile.user).count() == 2
+
+
+def test_periodic_task_runs(db):
+    from tax.tasks import pseb_expiry_reminders
+
+    pseb_expiry_reminders.call_local()
+
+
+def test_retention_per_month(pseb_freelancer):
+    from books.selectors import remittances, with_retention
+
+    remit(pseb_freelancer, date(2025, 8, 1), "3000", "837900", "2100", "r1")  # month 3,000: all may stay
+    remit(pseb_freelancer, date(2025, 8, 9), "4000", "1117200", "2800", "r2")  # 7,000: allowance 5,000 -> +2,000
+    remit(pseb_freelancer, date(2025, 8, 20), "5000", "1396500", "3500", "r3")  # 12,000: 6,000 -> +1,000
+    items = with_retention(list(remittances(user=pseb_freelancer)))
+    assert sorted((r.amount, r.may_retain) for r in items) == [
+        (D("3000.00"), D("3000.00")), (D("4000.00"), D("2000.00")), (D("5000.00"), D("1000.00")),
+    ]  # fmt: skip
