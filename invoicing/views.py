@@ -3,6 +3,7 @@ clients and invoices (anyone else's are 404s); the client link needs no login an
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -148,9 +149,10 @@ def invoice_create(request):
     form = InvoiceForm(request.POST or None, freelancer=request.user, initial=_invoice_initial(request, client))
     if request.method == "POST" and form.is_valid():
         try:
-            invoice = _invoice_form_save(request, form)
-            if "issue" in request.POST:
-                invoice = services.invoice_issue(invoice=invoice, freelancer=request.user)
+            with transaction.atomic():  # saving and sending succeed together or not at all
+                invoice = _invoice_form_save(request, form)
+                if "issue" in request.POST:
+                    invoice = services.invoice_issue(invoice=invoice, freelancer=request.user)
         except InvoicingError as error:
             form.add_error(None, str(error))
         else:
@@ -199,9 +201,10 @@ def invoice_edit(request, pk):
     form = InvoiceForm(request.POST or None, freelancer=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            invoice = _invoice_form_save(request, form, invoice)
-            if "issue" in request.POST:
-                invoice = services.invoice_issue(invoice=invoice, freelancer=request.user)
+            with transaction.atomic():
+                invoice = _invoice_form_save(request, form, invoice)
+                if "issue" in request.POST:
+                    invoice = services.invoice_issue(invoice=invoice, freelancer=request.user)
         except InvoicingError as error:
             form.add_error(None, str(error))
         else:

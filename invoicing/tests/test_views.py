@@ -295,3 +295,18 @@ def test_pages_are_light(client):
         body = client.get(url).content
         assert len(body) + css_size < 60_000, url
         assert b"<script" not in body
+
+
+def test_send_that_fails_saves_no_draft_either(client):
+    buyer = ClientFactory()
+    client.force_login(buyer.freelancer)
+    response = client.post(reverse("invoice_create"), invoice_form(buyer, l1_price="0", l2_price="0", discount=""))
+    assert "must add up to more than zero" in response.content.decode()
+    assert not Invoice.objects.exists()
+
+
+def test_pdf_with_urdu_labels(client):
+    invoice = make_invoice(urdu_labels=True)
+    client.force_login(invoice.freelancer)
+    response = client.get(reverse("invoice_pdf", args=[invoice.pk]))
+    assert response.content.startswith(b"%PDF") and invoice.number in response["Content-Disposition"]
