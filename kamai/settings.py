@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "invoicing",
     "books",
     "tax",
+    "api",
     "allauth",
     "allauth.account",
     "allauth.mfa",

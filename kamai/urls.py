@@ -23,6 +23,7 @@ urlpatterns = [
     path("invoices/", include("invoicing.urls")),
     path("books/", include("books.urls")),
     path("tax/", include("tax.urls")),
+    path("api/", include("api.urls")),
 ]
 
 if settings.DEBUG:

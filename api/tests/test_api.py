@@ -1,0 +1,75 @@
+import pytest
+from rest_framework.test import APIClient
+
+from contracts.models import MilestoneState
+from contracts.tests.helpers import assert_ledger_clean, fixed_contract, key, stranger, wallet
+from ledger.models import Transaction
+from marketplace.tests.factories import make_freelancer, make_job
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def test_schema_is_served(api):
+    response = api.get("/api/schema/")
+    assert response.status_code == 200
+    assert b"/api/milestones/{id}/approve/" in response.content
+
+
+def test_job_and_freelancer_search_are_public_and_money_is_a_string(api):
+    make_job(title="Flutter app for a clinic", budget_min="500", budget_max="900")
+    make_freelancer(name="Bilal", headline="Flutter apps")
+    jobs = api.get("/api/jobs/", {"q": "flutter"}).json()
+    assert jobs["count"] == 1
+    assert jobs["results"][0]["budget_min"] == {"amount": "500.00", "currency": "USD"}
+    assert api.get("/api/freelancers/", {"q": "flutter"}).json()["results"][0]["display_name"] == "Bilal"
+
+
+def test_fund_and_approve_need_a_key_and_happen_once(api):
+    contract = fixed_contract(amounts=("100",))
+    milestone = contract.milestones.get()
+    api.force_authenticate(contract.client)
+    url = f"/api/milestones/{milestone.pk}/fund/"
+    assert api.post(url, {"provider": "sandbox"}, format="json").status_code == 400  # no Idempotency-Key
+    same = key()
+    for _ in range(3):
+        response = api.post(url, {"provider": "sandbox"}, format="json", HTTP_IDEMPOTENCY_KEY=same)
+        assert response.status_code == 200
+    assert response.json()["state"] == MilestoneState.FUNDED
+    assert Transaction.objects.filter(kind="escrow_fund").count() == 1
+
+    from contracts import services
+
+    services.milestone_submit(milestone=milestone, freelancer=contract.freelancer, message="done")
+    approve = f"/api/milestones/{milestone.pk}/approve/"
+    api.force_authenticate(contract.freelancer)
+    assert api.post(approve, HTTP_IDEMPOTENCY_KEY=key()).status_code == 403  # only the client approves
+    api.force_authenticate(contract.client)
+    response = api.post(approve, HTTP_IDEMPOTENCY_KEY=key())
+    assert response.status_code == 200 and response.json()["state"] == "released"
+    assert api.post(approve, HTTP_IDEMPOTENCY_KEY=key()).status_code == 409  # already released
+    assert wallet(contract.freelancer) == 95
+    api.force_authenticate(contract.freelancer)
+    balances = api.get("/api/wallet/").json()
+    assert {"currency": "USD", "available": "95.00"}.items() <= balances[0].items()
+    assert_ledger_clean()
+
+
+def test_strangers_and_anonymous_are_refused(api):
+    contract = fixed_contract(amounts=("100",))
+    milestone = contract.milestones.get()
+    assert api.get("/api/contracts/").status_code == 403
+    assert api.get("/api/wallet/").status_code == 403
+    api.force_authenticate(stranger())
+    assert api.get(f"/api/contracts/{contract.pk}/").status_code == 404
+    assert (
+        api.post(
+            f"/api/milestones/{milestone.pk}/fund/", {"provider": "sandbox"}, format="json", HTTP_IDEMPOTENCY_KEY=key()
+        ).status_code
+        == 404
+    )
+    assert api.get("/api/contracts/").json() == []

@@ -1,0 +1,15 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from api import views
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("jobs/", views.JobSearch.as_view(), name="api_jobs"),
+    path("freelancers/", views.FreelancerSearch.as_view(), name="api_freelancers"),
+    path("wallet/", views.Balances.as_view(), name="api_wallet"),
+    path("contracts/", views.Contracts.as_view(), name="api_contracts"),
+    path("contracts/<int:pk>/", views.ContractDetail.as_view(), name="api_contract"),
+    path("milestones/<int:pk>/fund/", views.MilestoneFund.as_view(), name="api_milestone_fund"),
+    path("milestones/<int:pk>/approve/", views.MilestoneApprove.as_view(), name="api_milestone_approve"),
+]
