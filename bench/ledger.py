@@ -12,6 +12,7 @@ first; any other database is left as it is and the run uses fresh account codes.
 """
 
 import argparse
+import multiprocessing
 import os
 import platform
 import random
@@ -97,6 +98,25 @@ def run_workers(workers: int, jobs: list, work) -> tuple[float, list[float], int
     return elapsed, latencies, refused[0]
 
 
+def _post_singles(jobs: list, workers: int) -> tuple[float, float, list[float], int]:
+    """Post (key, legs) jobs with `workers` threads; returns (start, end, latencies, refused)."""
+    from ledger import services
+
+    def post_one(job):
+        key, legs = job
+        services.post_transaction(legs, idempotency_key=key, kind="transfer")
+
+    started = time.time()
+    _, latencies, refused = run_workers(workers, jobs, post_one)
+    return started, time.time(), latencies, refused
+
+
+def _setup_django() -> None:
+    import django
+
+    django.setup()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--transfers", type=int, default=5000, help="single-post transfers (default 5000)")
@@ -105,6 +125,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=8, help="threads posting single transfers (default 8)")
     parser.add_argument(
         "--batch-workers", type=int, default=2, help="threads posting batches (default 2: a batch locks most wallets)"
+    )
+    parser.add_argument(
+        "--processes", type=int, default=1, help="processes posting single transfers, each with --workers threads"
     )
     parser.add_argument("--accounts", type=int, default=1000, help="wallets transfers run between")
     parser.add_argument("--seed", type=int, default=1)
@@ -162,11 +185,18 @@ def main() -> int:
 
     single_jobs = [(f"bench:{run}:single:{i}", transfer_legs()) for i in range(args.transfers)]
 
-    def post_one(job):
-        key, legs = job
-        services.post_transaction(legs, idempotency_key=key, kind="transfer")
-
-    single_s, single_lat, single_refused = run_workers(args.workers, single_jobs, post_one)
+    if args.processes > 1:
+        # Separate interpreters, so Python work is not serialised by one GIL.
+        connection.close()
+        slices = [single_jobs[n :: args.processes] for n in range(args.processes)]
+        with multiprocessing.get_context("spawn").Pool(args.processes, initializer=_setup_django) as pool:
+            results = pool.starmap(_post_singles, [(jobs, args.workers) for jobs in slices])
+        single_s = max(r[1] for r in results) - min(r[0] for r in results)
+        single_lat = [latency for r in results for latency in r[2]]
+        single_refused = sum(r[3] for r in results)
+    else:
+        started, ended, single_lat, single_refused = _post_singles(single_jobs, args.workers)
+        single_s = ended - started
 
     batch_jobs = []
     for b in range(0, args.batch_transfers, args.batch_size):
@@ -199,7 +229,7 @@ def main() -> int:
         cursor.execute("SHOW fsync")
         print(
             f"settings: synchronous_commit={sync}, fsync={cursor.fetchone()[0]}, workers={args.workers}, "
-            f"batch workers={args.batch_workers}, "
+            f"processes={args.processes}, batch workers={args.batch_workers}, "
             f"accounts={args.accounts}, batch size={args.batch_size}"
         )
     print(
