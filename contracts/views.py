@@ -108,8 +108,21 @@ def contract_new(request):
     return render(request, "contracts/contract_form.html", {"form": form})
 
 
+def _invitee(request, contract) -> bool:
+    """The signed-in user is the (not yet linked) client this contract was sent to by e-mail."""
+    return (
+        contract.state == ContractState.PROPOSED
+        and contract.client_id is None
+        and bool(contract.invite_token)
+        and contract.client_email.lower() == request.user.email.lower()
+    )
+
+
 @login_required
 def contract_detail(request, pk):
+    contract = get_object_or_404(Contract, pk=pk)
+    if _invitee(request, contract):
+        return redirect("contract_invite", token=contract.invite_token)
     contract = _contract_for(request, pk)
     return render(request, "contracts/contract_detail.html", selectors.contract_room(contract, request.user))
 

@@ -199,6 +199,9 @@ def test_invite_link_page_and_acceptance(client):
     assert client.get(reverse("contract_invite", args=["tampered-token"])).status_code == 404
     newcomer = make_client(email="new@example.com")
     client.force_login(newcomer)
+    # The dashboard lists it and the contract's address leads the invitee to the acceptance page.
+    assert "Retainer" in client.get(reverse("dashboard")).content.decode()
+    assert client.get(reverse("contract_detail", args=[contract.pk]))["Location"] == url
     client.post(url)
     contract.refresh_from_db()
     assert contract.state == "active" and contract.client == newcomer
