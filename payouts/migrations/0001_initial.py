@@ -6,81 +6,235 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('ledger', '0003_lean_indexes'),
+        ("ledger", "0003_lean_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BankAccount',
+            name="BankAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(help_text='The name the bank account is in.', max_length=120, verbose_name='account title')),
-                ('bank_name', models.CharField(max_length=120, verbose_name='bank')),
-                ('iban', models.CharField(max_length=24, verbose_name='IBAN')),
-                ('kind', models.CharField(choices=[('pkr', 'PKR account (converted to rupees)'), ('fcy', 'Foreign currency (FCY) account')], default='pkr', max_length=3, verbose_name='kind')),
-                ('currency', models.CharField(choices=[('PKR', 'PKR'), ('USD', 'USD'), ('EUR', 'EUR'), ('GBP', 'GBP'), ('AED', 'AED'), ('SAR', 'SAR'), ('CAD', 'CAD'), ('AUD', 'AUD')], default='PKR', max_length=3, verbose_name='currency')),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bank_accounts', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="The name the bank account is in.", max_length=120, verbose_name="account title"
+                    ),
+                ),
+                ("bank_name", models.CharField(max_length=120, verbose_name="bank")),
+                ("iban", models.CharField(max_length=24, verbose_name="IBAN")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("pkr", "PKR account (converted to rupees)"),
+                            ("fcy", "Foreign currency (FCY) account"),
+                        ],
+                        default="pkr",
+                        max_length=3,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("PKR", "PKR"),
+                            ("USD", "USD"),
+                            ("EUR", "EUR"),
+                            ("GBP", "GBP"),
+                            ("AED", "AED"),
+                            ("SAR", "SAR"),
+                            ("CAD", "CAD"),
+                            ("AUD", "AUD"),
+                        ],
+                        default="PKR",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bank_accounts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-active', '-created_at'],
+                "ordering": ["-active", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Withdrawal',
+            name="Withdrawal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(choices=[('PKR', 'PKR'), ('USD', 'USD'), ('EUR', 'EUR'), ('GBP', 'GBP'), ('AED', 'AED'), ('SAR', 'SAR'), ('CAD', 'CAD'), ('AUD', 'AUD')], max_length=3)),
-                ('amount_minor', models.BigIntegerField()),
-                ('fee_minor', models.BigIntegerField(default=0)),
-                ('payout_currency', models.CharField(choices=[('PKR', 'PKR'), ('USD', 'USD'), ('EUR', 'EUR'), ('GBP', 'GBP'), ('AED', 'AED'), ('SAR', 'SAR'), ('CAD', 'CAD'), ('AUD', 'AUD')], max_length=3)),
-                ('rate_shown', models.DecimalField(blank=True, decimal_places=8, max_digits=15, null=True)),
-                ('expected_payout_minor', models.BigIntegerField()),
-                ('state', models.CharField(choices=[('requested', 'Requested'), ('settled', 'Paid to your bank'), ('failed', 'Failed, money returned to your wallet')], db_index=True, default='requested', max_length=10)),
-                ('realized_pkr_minor', models.BigIntegerField(blank=True, null=True)),
-                ('bank_reference', models.CharField(blank=True, max_length=80)),
-                ('prc_number', models.CharField(blank=True, max_length=80)),
-                ('purpose_code', models.CharField(default='9186', max_length=8)),
-                ('failure_reason', models.CharField(blank=True, max_length=500)),
-                ('idempotency_key', models.CharField(max_length=100, unique=True)),
-                ('resolution_key', models.CharField(blank=True, max_length=100)),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('bank_account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='withdrawals', to='payouts.bankaccount')),
-                ('exchange_rate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.exchangerate')),
-                ('freelancer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='withdrawals', to=settings.AUTH_USER_MODEL)),
-                ('hold', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.hold')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('settlement', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.transaction')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("PKR", "PKR"),
+                            ("USD", "USD"),
+                            ("EUR", "EUR"),
+                            ("GBP", "GBP"),
+                            ("AED", "AED"),
+                            ("SAR", "SAR"),
+                            ("CAD", "CAD"),
+                            ("AUD", "AUD"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                ("amount_minor", models.BigIntegerField()),
+                ("fee_minor", models.BigIntegerField(default=0)),
+                (
+                    "payout_currency",
+                    models.CharField(
+                        choices=[
+                            ("PKR", "PKR"),
+                            ("USD", "USD"),
+                            ("EUR", "EUR"),
+                            ("GBP", "GBP"),
+                            ("AED", "AED"),
+                            ("SAR", "SAR"),
+                            ("CAD", "CAD"),
+                            ("AUD", "AUD"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                ("rate_shown", models.DecimalField(blank=True, decimal_places=8, max_digits=15, null=True)),
+                ("expected_payout_minor", models.BigIntegerField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("settled", "Paid to your bank"),
+                            ("failed", "Failed, money returned to your wallet"),
+                        ],
+                        db_index=True,
+                        default="requested",
+                        max_length=10,
+                    ),
+                ),
+                ("realized_pkr_minor", models.BigIntegerField(blank=True, null=True)),
+                ("bank_reference", models.CharField(blank=True, max_length=80)),
+                ("prc_number", models.CharField(blank=True, max_length=80)),
+                ("purpose_code", models.CharField(default="9186", max_length=8)),
+                ("failure_reason", models.CharField(blank=True, max_length=500)),
+                ("idempotency_key", models.CharField(max_length=100, unique=True)),
+                ("resolution_key", models.CharField(blank=True, max_length=100)),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "bank_account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="withdrawals",
+                        to="payouts.bankaccount",
+                    ),
+                ),
+                (
+                    "exchange_rate",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.exchangerate",
+                    ),
+                ),
+                (
+                    "freelancer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="withdrawals",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "hold",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.hold",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "settlement",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.transaction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-id'],
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='bankaccount',
-            constraint=models.UniqueConstraint(condition=models.Q(('active', True)), fields=('owner', 'iban', 'currency'), name='payouts_bank_account_once'),
+            model_name="bankaccount",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("active", True)),
+                fields=("owner", "iban", "currency"),
+                name="payouts_bank_account_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bankaccount',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('currency', 'PKR'), ('kind', 'pkr')), models.Q(('kind', 'fcy'), models.Q(('currency', 'PKR'), _negated=True)), _connector='OR'), name='payouts_bank_account_kind_currency'),
+            model_name="bankaccount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("currency", "PKR"), ("kind", "pkr")),
+                    models.Q(("kind", "fcy"), models.Q(("currency", "PKR"), _negated=True)),
+                    _connector="OR",
+                ),
+                name="payouts_bank_account_kind_currency",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='withdrawal',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_minor__gt', 0)), name='payouts_withdrawal_positive'),
+            model_name="withdrawal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_minor__gt", 0)), name="payouts_withdrawal_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='withdrawal',
-            constraint=models.CheckConstraint(condition=models.Q(('fee_minor__gte', 0), ('fee_minor__lt', models.F('amount_minor'))), name='payouts_withdrawal_fee_below_amount'),
+            model_name="withdrawal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("fee_minor__gte", 0), ("fee_minor__lt", models.F("amount_minor"))),
+                name="payouts_withdrawal_fee_below_amount",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='withdrawal',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'settled'), _negated=True), models.Q(('bank_reference', ''), _negated=True), _connector='OR'), name='payouts_settled_has_reference'),
+            model_name="withdrawal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "settled"), _negated=True),
+                    models.Q(("bank_reference", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="payouts_settled_has_reference",
+            ),
         ),
     ]
