@@ -147,14 +147,15 @@ class FreelancerProfile(models.Model):
     # Kept by marketplace services (search index and review statistics); never edited by hand.
     search_vector = SearchVectorField(null=True, editable=False)
     rating_count = models.PositiveIntegerField(default=0, editable=False)
-    rating_x100 = models.PositiveIntegerField(null=True, editable=False, help_text="Average rating × 100")
+    rating_x100 = models.PositiveIntegerField(default=0, editable=False, help_text="Average rating × 100; 0 = none")
     job_success_pct = models.PositiveSmallIntegerField(null=True, editable=False)
     ended_contracts = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         indexes = [
-            models.Index(fields=["-rating_x100"], name="freelancer_rating_idx"),
-            models.Index(fields=["hourly_rate_minor"], name="freelancer_rate_idx"),
+            # Match the search's sort orders exactly so PostgreSQL can read pages straight off the index.
+            models.Index(fields=["-rating_x100", "-rating_count", "id"], name="freelancer_rating_idx"),
+            models.Index(fields=["hourly_rate_minor", "id"], name="freelancer_rate_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -182,7 +183,9 @@ class FreelancerProfile(models.Model):
     def rating(self):
         from decimal import Decimal
 
-        return None if self.rating_x100 is None else (Decimal(self.rating_x100) / 100).quantize(Decimal("0.1"))
+        if not self.rating_count:
+            return None
+        return (Decimal(self.rating_x100) / 100).quantize(Decimal("0.1"))
 
     def language_labels(self) -> list[str]:
         labels = dict(Language.choices)

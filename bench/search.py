@@ -96,6 +96,7 @@ def seed() -> None:
         profiles = []
         for n, user in enumerate(users):
             currency = rng.choice(CURRENCIES)
+            rated = rng.random() < 0.6
             profiles.append(
                 FreelancerProfile(
                     user=user,
@@ -108,8 +109,8 @@ def seed() -> None:
                     hourly_rate_minor=rng.randint(5, 80) * 100 * (280 if currency == "PKR" else 1),
                     availability=rng.choice(["full_time", "part_time", "unavailable"]),
                     pseb_registration_number=f"PSEB-{n}" if rng.random() < 0.1 else "",
-                    rating_x100=rng.randint(300, 500) if rng.random() < 0.6 else None,
-                    rating_count=rng.randint(1, 40),
+                    rating_x100=rated and rng.randint(300, 500),
+                    rating_count=rated and rng.randint(1, 40),
                 )
             )
         FreelancerProfile.objects.bulk_create(profiles, batch_size=batch)

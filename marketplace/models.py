@@ -75,7 +75,7 @@ class Job(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["state", "visibility", "-published_at"], name="job_browse_idx"),
+            models.Index(fields=["state", "visibility", "-published_at", "-id"], name="job_browse_idx"),
             models.Index(fields=["client", "-created_at"], name="job_client_idx"),
         ]
         constraints = [

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import FreelancerProfile, Skill
+from accounts.models import ClientProfile, FreelancerProfile, Skill
 from ledger.money import to_minor
 from marketplace import search
 from marketplace.models import (
@@ -59,7 +59,7 @@ class FreelancerFilters:
 
 def _job_list_queryset() -> QuerySet[Job]:
     # Client profiles are prefetched for the 20 rows shown, not joined into the search itself.
-    return Job.objects.prefetch_related("skills", "client__client_profile")
+    return Job.objects.defer("search_vector").prefetch_related("skills", "client__client_profile")
 
 
 def search_jobs(filters: JobFilters, *, page: int = 1):
@@ -84,7 +84,9 @@ def search_jobs(filters: JobFilters, *, page: int = 1):
     if filters.posted_within_days:
         jobs = jobs.filter(published_at__gte=timezone.now() - timedelta(days=filters.posted_within_days))
     if filters.client_country:
-        jobs = jobs.filter(client__client_profile__country=filters.client_country)
+        jobs = jobs.filter(
+            Exists(ClientProfile.objects.filter(user_id=OuterRef("client_id"), country=filters.client_country))
+        )
     order = {
         "newest": ["-published_at", "-id"],
         "budget_high": ["-budget_max_minor", "-id"],
@@ -97,7 +99,7 @@ def search_jobs(filters: JobFilters, *, page: int = 1):
 
 def search_freelancers(filters: FreelancerFilters, *, page: int = 1):
     """Active freelancer profiles matching the filters. Sorts: relevance, newest, rate_low, rate_high, rating."""
-    people = FreelancerProfile.objects.filter(user__is_active=True).prefetch_related("skills")
+    people = FreelancerProfile.objects.filter(user__is_active=True).defer("search_vector").prefetch_related("skills")
     people, matched = search.text_search(people, filters.text)
     if filters.skills:
         people = people.filter(
@@ -128,13 +130,13 @@ def search_freelancers(filters: FreelancerFilters, *, page: int = 1):
         "newest": ["-created_at", "-id"],
         "rate_low": [F("hourly_rate_minor").asc(nulls_last=True), "id"],
         "rate_high": [F("hourly_rate_minor").desc(nulls_last=True), "id"],
-        "rating": [F("rating_x100").desc(nulls_last=True), "-rating_count", "id"],
+        "rating": ["-rating_x100", "-rating_count", "id"],
     }.get(filters.sort)
     if order is None:
         order = (
-            ["-text_rank", F("rating_x100").desc(nulls_last=True), "id"]
+            ["-text_rank", "-rating_x100", "-rating_count", "id"]
             if matched
-            else [F("rating_x100").desc(nulls_last=True), "-updated_at", "id"]
+            else ["-rating_x100", "-rating_count", "id"]
         )
     return Paginator(people.order_by(*order), PAGE_SIZE).get_page(page)
 
@@ -242,7 +244,7 @@ def freelancers_for_job(job: Job, *, limit: int = 10) -> list[Recommendation]:
         else {}
     )
     candidate_ids = set(overlaps) or set(
-        people.order_by(F("rating_x100").desc(nulls_last=True), "id").values_list("pk", flat=True)[:CANDIDATES]
+        people.order_by("-rating_x100", "id").values_list("pk", flat=True)[:CANDIDATES]
     )
     facts = {
         row["pk"]: row

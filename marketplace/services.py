@@ -445,7 +445,7 @@ def freelancer_stats_refresh(*, user: User) -> None:
     reviews = Review.objects.filter(subject=user, subject_is_freelancer=True, revealed_at__isnull=False)
     stats = reviews.aggregate(count=Count("id"), average=Avg("rating"), good=Count("id", filter=Q(rating__gte=4)))
     profile.rating_count = stats["count"]
-    profile.rating_x100 = None if not stats["count"] else round(Decimal(str(stats["average"])) * 100)
+    profile.rating_x100 = 0 if not stats["count"] else round(Decimal(str(stats["average"])) * 100)
     profile.job_success_pct = None if not stats["count"] else round(Decimal(stats["good"] * 100) / stats["count"])
     profile.ended_contracts = ContractOffer.objects.filter(freelancer=user, state=OfferState.ENDED).count()
     profile.save(update_fields=["rating_count", "rating_x100", "job_success_pct", "ended_contracts"])
