@@ -1,6 +1,6 @@
-"""Any sequence of transfers, holds, settles, voids and conversions keeps every invariant: each currency
-sums to zero, cached balances equal the postings, no no-negative account is overdrawn, holds add up, and
-the balances are exactly what a simple model of the operations predicts."""
+"""Any sequence of transfers, batches, reversals, holds, settles, voids and conversions keeps every
+invariant: each currency sums to zero, cached balances equal the postings, no no-negative account is
+overdrawn, holds add up, and the balances are exactly what a simple model of the operations predicts."""
 
 from decimal import Decimal
 from itertools import count
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from ledger import services
 from ledger.checks import ledger_problems
 from ledger.errors import HoldError, InsufficientFunds
-from ledger.models import Account
+from ledger.models import Account, Transaction
 from ledger.money import convert, from_minor, to_minor
 
 USD_WALLETS = 3
@@ -29,6 +29,15 @@ operations = st.lists(
         st.tuples(st.just("settle"), st.integers(0, 20), st.booleans()),
         st.tuples(st.just("void"), st.integers(0, 20)),
         st.tuples(st.just("convert"), st.integers(0, USD_WALLETS - 1), st.integers(0, PKR_WALLETS - 1), amounts, rates),
+        st.tuples(
+            st.just("batch"),
+            st.lists(
+                st.tuples(st.integers(0, USD_WALLETS - 1), st.integers(0, USD_WALLETS - 1), amounts),
+                min_size=1,
+                max_size=4,
+            ),
+        ),
+        st.tuples(st.just("reverse"), st.integers(0, 20)),
     ),
     max_size=25,
 )
@@ -51,12 +60,18 @@ def test_any_sequence_of_operations_keeps_every_invariant(ops):
         payouts = services.platform_payouts_account(currency="USD")
         expected = {a.pk: [0, 0] for a in usd + pkr}  # natural balance, held
         holds = []
+        posted = []  # (transaction, {account id: natural delta}) of plain transfers, for reversals
         for step, op in enumerate(ops):
             k = f"prop:{run}:{step}"
             match op:
                 case ("deposit", i, minor):
-                    services.post_transaction(
-                        [(bank, _usd(minor)), (usd[i], -_usd(minor))], idempotency_key=k, kind="deposit"
+                    posted.append(
+                        (
+                            services.post_transaction(
+                                [(bank, _usd(minor)), (usd[i], -_usd(minor))], idempotency_key=k, kind="deposit"
+                            ),
+                            {usd[i].pk: minor},
+                        )
                     )
                     expected[usd[i].pk][0] += minor
                 case ("transfer", i, j, minor):
@@ -69,6 +84,43 @@ def test_any_sequence_of_operations_keeps_every_invariant(ops):
                     else:
                         expected[usd[i].pk][0] -= minor
                         expected[usd[j].pk][0] += minor
+                case ("batch", transfers):
+                    batch = [
+                        {
+                            "postings": [(usd[i], _usd(minor)), (usd[j], -_usd(minor))],
+                            "idempotency_key": f"{k}:{n}",
+                            "kind": "transfer",
+                        }
+                        for n, (i, j, minor) in enumerate(transfers)
+                    ]
+                    trial = {pk: list(v) for pk, v in expected.items()}
+                    feasible = True
+                    for i, j, minor in transfers:
+                        if i != j and trial[usd[i].pk][0] - trial[usd[i].pk][1] < minor:
+                            feasible = False
+                        trial[usd[i].pk][0] -= minor
+                        trial[usd[j].pk][0] += minor
+                    try:
+                        services.post_transactions(batch)
+                    except InsufficientFunds:
+                        assert not feasible
+                    else:
+                        assert feasible
+                        expected = trial
+                case ("reverse", n):
+                    if not posted:
+                        continue
+                    original, deltas = posted[n % len(posted)]
+                    reversal_key = f"reversal:{original.pk}"
+                    already = Transaction.objects.filter(idempotency_key=reversal_key).exists()
+                    try:
+                        services.reverse_transaction(original=original)
+                    except InsufficientFunds:
+                        assert not already
+                    else:
+                        if not already:
+                            for pk, delta in deltas.items():
+                                expected[pk][0] -= delta
                 case ("hold", i, minor):
                     try:
                         held = services.hold(
