@@ -15,7 +15,9 @@ FCY_CHOICES = [("", _("— for FCY accounts —"))] + [(c, c) for c, _label in C
 class IdempotentForm(forms.Form):
     """Money forms carry a key made when the page was drawn: a double-click or a resubmit acts once."""
 
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    # Optional here because an API client may send the Idempotency-Key header instead; the service refuses a
+    # request that carries neither.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)

@@ -279,7 +279,7 @@ def _locked(withdrawal: Withdrawal) -> Withdrawal:
     ]
     list(Account.objects.select_for_update().filter(pk__in=[a.pk for a in accounts]).order_by("pk"))
     return (
-        Withdrawal.objects.select_for_update()
+        Withdrawal.objects.select_for_update(of=("self",))
         .select_related("hold", "bank_account", "freelancer")
         .get(pk=withdrawal.pk)
     )

@@ -10,7 +10,6 @@ from ledger.checks import ledger_problems
 from ledger.models import Account, ExchangeRate
 from ledger.services import freelancer_wallet_account
 from payouts import services
-from payouts.iban import iban_mod97
 
 
 def key() -> str:
