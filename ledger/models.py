@@ -127,7 +127,8 @@ class ImmutableQuerySet(models.QuerySet):
     def delete(self):
         raise ImmutableRecord(f"{self.model.__name__} rows are immutable; post a reversing transaction instead.")
 
-    _raw_delete = delete
+    def _raw_delete(self, using):
+        raise ImmutableRecord(f"{self.model.__name__} rows are immutable; post a reversing transaction instead.")
 
 
 class ImmutableModel(models.Model):

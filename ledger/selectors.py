@@ -128,4 +128,5 @@ def trial_balance(*, book: str | None = None, as_of: datetime | None = None) -> 
 
 
 def natural_minor(*, account: Account, signed_minor: int) -> int:
+    """A signed (debit-positive) amount in the account's natural sign: a wallet holding Rs 100 gives +10000."""
     return normal_sign(account.kind) * signed_minor
