@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -28,6 +29,30 @@ from marketplace.models import (
 )
 
 PAGE_SIZE = 20
+# Searches count and rank at most this many matches ("1,000+ jobs"): nobody pages past 50 pages, and a
+# bounded window keeps every query's cost independent of the table's size.
+RESULT_WINDOW = 1000
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at RESULT_WINDOW (SELECT COUNT(*) FROM (... LIMIT n+1))."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: RESULT_WINDOW + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > RESULT_WINDOW
+
+
+def _paginate(queryset, page):
+    return CappedPaginator(queryset, PAGE_SIZE).get_page(page)
+
+
+def _relevance_window(queryset, newest_first: list):
+    """Rank only the RESULT_WINDOW best matches by the default order (newest jobs, best-rated freelancers)."""
+    return queryset.filter(pk__in=queryset.order_by(*newest_first).values("pk")[:RESULT_WINDOW])
 
 
 @dataclass
@@ -93,8 +118,11 @@ def search_jobs(filters: JobFilters, *, page: int = 1):
         "budget_low": ["budget_min_minor", "id"],
     }.get(filters.sort)
     if order is None:
-        order = ["-text_rank", "-published_at", "-id"] if matched else ["-published_at", "-id"]
-    return Paginator(jobs.order_by(*order), PAGE_SIZE).get_page(page)
+        order = ["-published_at", "-id"]
+        if matched:
+            jobs = _relevance_window(jobs, order)
+            order = ["-text_rank", *order]
+    return _paginate(jobs.order_by(*order), page)
 
 
 def search_freelancers(filters: FreelancerFilters, *, page: int = 1):
@@ -133,12 +161,11 @@ def search_freelancers(filters: FreelancerFilters, *, page: int = 1):
         "rating": ["-rating_x100", "-rating_count", "id"],
     }.get(filters.sort)
     if order is None:
-        order = (
-            ["-text_rank", "-rating_x100", "-rating_count", "id"]
-            if matched
-            else ["-rating_x100", "-rating_count", "id"]
-        )
-    return Paginator(people.order_by(*order), PAGE_SIZE).get_page(page)
+        order = ["-rating_x100", "-rating_count", "id"]
+        if matched:
+            people = _relevance_window(people, order)
+            order = ["-text_rank", *order]
+    return _paginate(people.order_by(*order), page)
 
 
 # --- Recommendations -------------------------------------------------------------------------------------
@@ -167,15 +194,19 @@ def _text_hits(queryset, words: list[str], candidate_ids) -> set[int]:
 
 
 def _skill_overlaps(through, owner_field: str, skill_ids, candidates_qs) -> dict[int, int]:
-    """{row id: number of shared skills} for the CANDIDATES rows sharing the most skills, from the link
-    table alone (no join to the big table, no DISTINCT), newest first among equals."""
+    """{row id: number of shared skills} for up to CANDIDATES rows of candidates_qs sharing the most skills.
+    Grouped on the link table alone (no join to the big table), newest ids first among equals; the few
+    hundred winners are then checked against candidates_qs."""
     rows = (
-        through.objects.filter(skill_id__in=skill_ids, **{f"{owner_field}__in": candidates_qs.values("pk")})
+        through.objects.filter(skill_id__in=skill_ids)
         .values(owner_field)
         .annotate(overlap=Count("skill_id"))
-        .order_by("-overlap", f"-{owner_field}")[:CANDIDATES]
+        .order_by("-overlap", f"-{owner_field}")[: CANDIDATES * 4]
     )
-    return {row[owner_field]: row["overlap"] for row in rows}
+    overlaps = {row[owner_field]: row["overlap"] for row in rows}
+    allowed = set(candidates_qs.filter(pk__in=list(overlaps)).values_list("pk", flat=True))
+    best = sorted(allowed, key=lambda pk: (overlaps[pk], pk), reverse=True)[:CANDIDATES]
+    return {pk: overlaps[pk] for pk in best}
 
 
 def jobs_for_freelancer(profile: FreelancerProfile, *, limit: int = 10) -> list[Recommendation]:

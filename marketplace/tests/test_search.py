@@ -124,3 +124,13 @@ def test_recommendations_rank_by_skill_overlap_and_explain_it():
     found = selectors.freelancers_for_job(job)
     assert [rec.item.user for rec in found][:2] == [freelancer, other]
     assert found[0].explanation.startswith("matches 2 of the job's skills")
+
+
+def test_counts_and_relevance_stop_at_the_result_window(monkeypatch, client):
+    monkeypatch.setattr(selectors, "RESULT_WINDOW", 2)
+    for n in range(4):
+        make_job(title=f"Django job {n}")
+    page = selectors.search_jobs(selectors.JobFilters(text="django"))
+    assert page.paginator.capped and page.paginator.count == 3
+    assert len(page.object_list) == 2  # ranked within the window of the 2 newest matches
+    assert "More than 1,000 jobs" in client.get("/jobs/", {"q": "django"}).content.decode()
