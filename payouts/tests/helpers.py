@@ -5,10 +5,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from contracts import services as contract_services
-from contracts.tests.helpers import fixed_contract
+from contracts.services import MilestoneTerms
 from ledger.checks import ledger_problems
 from ledger.models import Account, ExchangeRate
 from ledger.services import freelancer_wallet_account
+from marketplace.tests.factories import make_client, make_freelancer
 from payouts import services
 
 
@@ -25,7 +26,15 @@ def make_iban(bank_code: str = "MEZN", account: str = "0101234567890123") -> str
 
 def funded_freelancer(amount: str = "1000"):
     """A freelancer paid through a sandbox-funded, approved milestone: the wallet holds amount minus 5%."""
-    contract = fixed_contract(amounts=(amount,))
+    contract = contract_services.contract_create(
+        freelancer=make_freelancer(),
+        client=make_client(),
+        title="Shop build",
+        kind="fixed",
+        currency="USD",
+        milestones=[MilestoneTerms("Part 1", Decimal(amount), timezone.localdate() + timedelta(days=7))],
+        accepted_by_client=True,
+    )
     milestone = contract.milestones.get()
     contract_services.milestone_fund(
         milestone=milestone, client=contract.client, provider="sandbox", idempotency_key=key()
