@@ -35,19 +35,24 @@ RESULT_WINDOW = 1000
 
 
 class CappedPaginator(Paginator):
-    """A paginator whose count stops at RESULT_WINDOW (SELECT COUNT(*) FROM (... LIMIT n+1))."""
+    """A paginator whose count stops at RESULT_WINDOW (SELECT COUNT(*) FROM (... LIMIT n+1)), counted on all
+    matches even when only a window of them is ranked."""
+
+    def __init__(self, object_list, per_page, *, count_queryset=None):
+        super().__init__(object_list, per_page)
+        self.count_queryset = object_list if count_queryset is None else count_queryset
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: RESULT_WINDOW + 1].count()
+        return self.count_queryset[: RESULT_WINDOW + 1].count()
 
     @property
     def capped(self) -> bool:
         return self.count > RESULT_WINDOW
 
 
-def _paginate(queryset, page):
-    return CappedPaginator(queryset, PAGE_SIZE).get_page(page)
+def _paginate(queryset, page, *, count_queryset=None):
+    return CappedPaginator(queryset, PAGE_SIZE, count_queryset=count_queryset).get_page(page)
 
 
 def _relevance_window(queryset, newest_first: list):
@@ -117,12 +122,13 @@ def search_jobs(filters: JobFilters, *, page: int = 1):
         "budget_high": ["-budget_max_minor", "-id"],
         "budget_low": ["budget_min_minor", "id"],
     }.get(filters.sort)
+    all_matches = jobs
     if order is None:
         order = ["-published_at", "-id"]
         if matched:
             jobs = _relevance_window(jobs, order)
             order = ["-text_rank", *order]
-    return _paginate(jobs.order_by(*order), page)
+    return _paginate(jobs.order_by(*order), page, count_queryset=all_matches)
 
 
 def search_freelancers(filters: FreelancerFilters, *, page: int = 1):
@@ -160,12 +166,13 @@ def search_freelancers(filters: FreelancerFilters, *, page: int = 1):
         "rate_high": [F("hourly_rate_minor").desc(nulls_last=True), "id"],
         "rating": ["-rating_x100", "-rating_count", "id"],
     }.get(filters.sort)
+    all_matches = people
     if order is None:
         order = ["-rating_x100", "-rating_count", "id"]
         if matched:
             people = _relevance_window(people, order)
             order = ["-text_rank", *order]
-    return _paginate(people.order_by(*order), page)
+    return _paginate(people.order_by(*order), page, count_queryset=all_matches)
 
 
 # --- Recommendations -------------------------------------------------------------------------------------
