@@ -492,12 +492,11 @@ def post_transaction(
     try:
         with transaction.atomic():
             locked = _lock_accounts(account.pk for account, _ in prep.legs)
-            # Checked after locking: a concurrent poster of the same key on these accounts has committed by now.
-            existing = _replay(Transaction, prep.idempotency_key, prep.fingerprint)
-            if existing is not None:
-                return existing
             return _apply([prep], locked)[0]
-    except IntegrityError:
+    except (IntegrityError, InsufficientFunds):
+        # A replay is the rare case, so it is not looked up first: the unique idempotency key refuses the
+        # second insert (after the first poster commits, on PostgreSQL), and a replay whose funds have moved
+        # on since is recognised here too, before the refusal is reported.
         existing = _replay(Transaction, prep.idempotency_key, prep.fingerprint)
         if existing is None:
             raise
