@@ -38,8 +38,12 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
+# Urdu catalogues: locale/ for the site's own pages, <app>/locale/ for the apps that keep their own.
+OWN_CATALOGUE_APPS := messaging ledger invoicing books tax
 messages: $(VENV)/.dev
-	$(PY) manage.py makemessages -l ur --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py makemessages -l ur --ignore=.venv --ignore=staticfiles --ignore='*/tests/*' --ignore=bench \
+		$(foreach app,$(OWN_CATALOGUE_APPS),--ignore=$(app))
+	for app in $(OWN_CATALOGUE_APPS); do mkdir -p $$app/locale; (cd $$app && ../$(PY) ../manage.py makemessages -l ur --ignore='tests/*'); done
 	$(PY) manage.py compilemessages -l ur --ignore=.venv
 
 clean:
