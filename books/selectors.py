@@ -300,15 +300,12 @@ def forecast(*, user, today: date, days: int = 90) -> list[ForecastItem]:
                         f"{int(weight * 100)}% paid so far",
                     )
                 )
-    try:
-        from contracts.selectors import expected_releases  # optional: contracts may offer this
-    except ImportError:
-        expected_releases = None
-    if expected_releases is not None:
-        for on, label, amount, currency in expected_releases(freelancer=user, until=end):
-            value = pkr(amount, currency)
-            if value:
-                items.append(ForecastItem(on, label, value, "milestone"))
+    from contracts.selectors import expected_releases
+
+    for on, label, amount, currency in expected_releases(freelancer=user, until=end):
+        value = pkr(amount, currency)
+        if value:
+            items.append(ForecastItem(on, label, value, "milestone"))
     for item in RecurringItem.objects.filter(user=user):
         value = pkr(item.amount, item.currency)
         if not value:

@@ -123,3 +123,31 @@ def open_disputes() -> QuerySet[Dispute]:
 
 def weeks_to_bill() -> QuerySet[HourlyWeek]:
     return HourlyWeek.objects.filter(state=WeekState.OPEN)
+
+
+def expected_releases(*, freelancer, until) -> list[tuple]:
+    """(date, label, net amount, currency) the freelancer can expect from escrow up to `until`, for the
+    cash-flow forecast: a delivered milestone on its automatic-release date, a funded one a review window
+    after its due date. Net of the platform fee; the late penalty (already in escrow) included."""
+    from datetime import timedelta
+
+    from contracts.terms import basis_points_of
+
+    today = timezone.localdate()
+    rows = []
+    milestones = Milestone.objects.filter(
+        contract__freelancer=freelancer,
+        contract__state=ContractState.ACTIVE,
+        state__in=[MilestoneState.FUNDED, MilestoneState.SUBMITTED],
+    ).select_related("contract")
+    for milestone in milestones:
+        contract = milestone.contract
+        if milestone.state == MilestoneState.SUBMITTED and milestone.review_ends_at:
+            on = timezone.localtime(milestone.review_ends_at).date()
+        else:
+            on = max(milestone.due_date, today) + timedelta(days=contract.review_window_days)
+        if on > until:
+            continue
+        net = milestone.escrow_minor - basis_points_of(milestone.amount_minor, contract.platform_fee_bp)
+        rows.append((on, f"{contract.title}: {milestone.title}", from_minor(net, contract.currency), contract.currency))
+    return sorted(rows)

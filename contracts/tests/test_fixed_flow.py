@@ -322,3 +322,19 @@ def test_hired_offer_becomes_an_active_contract_and_ending_opens_reviews():
     offer.refresh_from_db()
     assert offer.state == OfferState.ENDED  # the review window is open
     assert_ledger_clean()
+
+
+def test_expected_releases_for_the_cash_flow_forecast():
+    from contracts.selectors import expected_releases
+
+    contract = fixed_contract(amounts=("100", "200"))
+    first, second = contract.milestones.all()
+    services.milestone_fund(milestone=first, client=contract.client, provider="sandbox", idempotency_key=key())
+    services.milestone_submit(milestone=first, freelancer=contract.freelancer, message="done")
+    services.milestone_fund(milestone=second, client=contract.client, provider="sandbox", idempotency_key=key())
+    rows = expected_releases(freelancer=contract.freelancer, until=date.today() + timedelta(days=60))
+    assert [(label, amount) for _, label, amount, _ in rows] == [
+        ("Shop build: Part 1", Decimal("95.00")),
+        ("Shop build: Part 2", Decimal("190.00")),
+    ]
+    assert expected_releases(freelancer=contract.client, until=date.today() + timedelta(days=60)) == []
