@@ -155,7 +155,8 @@ class FreelancerProfile(models.Model):
         indexes = [
             # Match the search's sort orders exactly so PostgreSQL can read pages straight off the index.
             models.Index(fields=["-rating_x100", "-rating_count", "id"], name="freelancer_rating_idx"),
-            models.Index(fields=["hourly_rate_minor", "id"], name="freelancer_rate_idx"),
+            models.Index(fields=["city", "-rating_x100", "-rating_count", "id"], name="freelancer_city_rating_idx"),
+            models.Index(fields=["rate_currency", "hourly_rate_minor", "id"], name="freelancer_rate_idx"),
         ]
         constraints = [
             models.CheckConstraint(

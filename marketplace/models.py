@@ -76,6 +76,10 @@ class Job(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["state", "visibility", "-published_at", "-id"], name="job_browse_idx"),
+            models.Index(
+                fields=["state", "visibility", "budget_type", "currency", "-published_at", "-id"],
+                name="job_browse_type_idx",
+            ),
             models.Index(fields=["client", "-created_at"], name="job_client_idx"),
         ]
         constraints = [

@@ -190,6 +190,7 @@ class Recommendation:
 
 
 CANDIDATES = 300
+RECENT_JOBS = 10000
 
 
 def _text_hits(queryset, words: list[str], candidate_ids) -> set[int]:
@@ -200,12 +201,12 @@ def _text_hits(queryset, words: list[str], candidate_ids) -> set[int]:
     return set(matched.values_list("id", flat=True))
 
 
-def _skill_overlaps(through, owner_field: str, skill_ids, candidates_qs) -> dict[int, int]:
+def _skill_overlaps(through, owner_field: str, skill_ids, candidates_qs, *, min_id: int = 0) -> dict[int, int]:
     """{row id: number of shared skills} for up to CANDIDATES rows of candidates_qs sharing the most skills.
     Grouped on the link table alone (no join to the big table), newest ids first among equals; the few
     hundred winners are then checked against candidates_qs."""
     rows = (
-        through.objects.filter(skill_id__in=skill_ids)
+        through.objects.filter(skill_id__in=skill_ids, **{f"{owner_field}__gte": min_id})
         .values(owner_field)
         .annotate(overlap=Count("skill_id"))
         .order_by("-overlap", f"-{owner_field}")[: CANDIDATES * 4]
@@ -219,21 +220,28 @@ def _skill_overlaps(through, owner_field: str, skill_ids, candidates_qs) -> dict
 def jobs_for_freelancer(profile: FreelancerProfile, *, limit: int = 10) -> list[Recommendation]:
     """Open public jobs the freelancer has not proposed on, ranked by: shared skills (3 points each), the
     freelancer's hourly rate inside an hourly job's budget (2), words of their headline in the job (2); newest
-    first among equals. Candidates are the 300 jobs sharing most skills plus the newest that fit the rate."""
+    first among equals. Candidates are the 300 jobs sharing most skills among the 10,000 newest open jobs, plus
+    the newest that fit the rate."""
     skill_ids = list(profile.skills.values_list("id", flat=True))
     open_jobs = (
         Job.objects.filter(state=JobState.OPEN, visibility=Visibility.PUBLIC)
         .exclude(client=profile.user)
         .exclude(pk__in=Proposal.objects.filter(freelancer=profile.user).values("job_id"))
     )
-    overlaps = _skill_overlaps(Job.skills.through, "job_id", skill_ids, open_jobs) if skill_ids else {}
+    # Recommendations come from the RECENT_JOBS newest open jobs: old posts are rarely still looking.
+    horizon = list(
+        open_jobs.order_by("-published_at", "-id").values_list("id", flat=True)[RECENT_JOBS - 1 : RECENT_JOBS]
+    )
+    min_id = horizon[0] if horizon else 0
+    overlaps = _skill_overlaps(Job.skills.through, "job_id", skill_ids, open_jobs, min_id=min_id) if skill_ids else {}
     rate = profile.hourly_rate_minor
     fit_q = Q(budget_type=BudgetType.HOURLY, currency=profile.rate_currency) & Q(
         budget_min_minor__lte=rate if rate is not None else -1, budget_max_minor__gte=rate if rate is not None else -1
     )
     candidate_ids = set(overlaps)
     if rate is not None:
-        candidate_ids |= set(open_jobs.filter(fit_q).order_by("-published_at").values_list("pk", flat=True)[:100])
+        fitting = open_jobs.filter(fit_q, pk__gte=min_id).order_by("-published_at", "-id")
+        candidate_ids |= set(fitting.values_list("pk", flat=True)[:100])
     if not candidate_ids:
         candidate_ids = set(open_jobs.order_by("-published_at").values_list("pk", flat=True)[:CANDIDATES])
     fits = (
