@@ -9,6 +9,18 @@ from accounts.models import Availability, City, ClientProfile, FreelancerProfile
 from ledger.money import CURRENCY_CHOICES, MoneyError, parse_amount
 
 
+class SkillsField(forms.ModelMultipleChoiceField):
+    """Skills as checkboxes, named in the page's language."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Skill.objects.all())
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj):
+        return obj.localized_name(get_language() or "en")
+
+
 class SignupHatForm(forms.Form):
     """Extra field on allauth's sign-up form: which hat to start with (both can be worn later)."""
 
@@ -35,9 +47,7 @@ class FreelancerProfileForm(forms.Form):
         label=_("About you"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=5000
     )
     city = forms.ChoiceField(label=_("City"), choices=[("", "—")] + City.choices, required=False)
-    skills = forms.ModelMultipleChoiceField(
-        label=_("Skills"), queryset=Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
-    )
+    skills = SkillsField(label=_("Skills"), required=False)
     hourly_rate = forms.CharField(label=_("Hourly rate"), required=False, max_length=20)
     rate_currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES, initial="USD")
     languages = forms.MultipleChoiceField(

@@ -54,7 +54,12 @@ class _TermsFields(forms.Form):
         label=_("Late-funding penalty, % per week"), min_value=0, max_value=10, decimal_places=2, initial=1
     )
     penalty_cap_pct = forms.DecimalField(
-        label=_("Penalty cap, % of the milestone"), min_value=0, max_value=50, decimal_places=2, initial=10
+        # xgettext:no-python-format
+        label=_("Penalty cap, % of the milestone"),
+        min_value=0,
+        max_value=50,
+        decimal_places=2,
+        initial=10,
     )
     cancellation_terms = forms.CharField(
         label=_("Cancellation terms"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=3000

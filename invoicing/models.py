@@ -102,7 +102,11 @@ class InvoiceSettings(models.Model):
     )
     late_fee_period_days = models.PositiveSmallIntegerField(_("late fee period (days)"), default=30)
     late_fee_cap_percent = models.DecimalField(
-        _("late fees stop at (% of the invoice)"), max_digits=6, decimal_places=3, default=Decimal("10")
+        # xgettext:no-python-format
+        _("late fees stop at (% of the invoice)"),
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("10"),
     )
 
     def __str__(self):

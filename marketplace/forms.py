@@ -5,7 +5,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.countries import country_choices
-from accounts.models import Availability, City, Skill
+from accounts.forms import SkillsField
+from accounts.models import Availability, City
 from ledger.money import CURRENCY_CHOICES, MoneyError, parse_amount
 from marketplace.models import BudgetType, Duration, ExperienceLevel, Visibility
 from marketplace.services import MilestonePlan
@@ -35,9 +36,7 @@ def _parse(form, name, currency):
 class JobForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=140)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000)
-    skills = forms.ModelMultipleChoiceField(
-        label=_("Skills"), queryset=Skill.objects.all(), widget=forms.CheckboxSelectMultiple
-    )
+    skills = SkillsField(label=_("Skills"))
     budget_type = forms.ChoiceField(label=_("Budget type"), choices=BudgetType.choices, widget=forms.RadioSelect)
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES, initial="USD")
     budget_min = MoneyField(label=_("Budget from"), help_text=_("For hourly jobs: the hourly rate range."))
@@ -157,9 +156,7 @@ POSTED_WITHIN = [
 
 class _SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    skills = forms.ModelMultipleChoiceField(
-        label=_("Skills"), queryset=Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
-    )
+    skills = SkillsField(label=_("Skills"), required=False)
     currency = forms.ChoiceField(label=_("Currency"), choices=[("", _("Any"))] + CURRENCY_CHOICES, required=False)
 
     def _range(self, data, low_name, high_name):

@@ -39,3 +39,14 @@ def test_urdu_profile_page_and_dashboard(client):
     assert "Edit your profile" not in dashboard
     edit = client.get(reverse("freelancer_profile_edit")).content.decode()
     assert "Save profile" not in edit
+
+
+def test_urdu_search_pages_name_skills_in_urdu(client):
+    from marketplace.tests.factories import make_job
+
+    make_job(title="Shop", skills=["web-development"])
+    client.cookies["django_language"] = "ur"
+    html = client.get(reverse("job_search")).content.decode()
+    assert "ویب ڈویلپمنٹ" in html  # the skill's Urdu name, in the filter and on the card
+    assert "Web development" not in html
+    assert "منٹ" in html or "سال" in html or "گھنٹ" in html or "دن" in html  # "posted … ago" in Urdu
