@@ -271,7 +271,10 @@ def _payment_history(user) -> dict[str, Decimal]:
         client = account.code.split(":receivable:")[1].rsplit(":", 1)[0]
         if account.invoiced:
             history[account.code] = (client, Decimal(-account.paid) / Decimal(account.invoiced), account)
-    return history
+    from books.services import client_names
+
+    names = client_names({code: client for code, (client, _share, _account) in history.items()})
+    return {code: (names[code], share, account) for code, (_client, share, account) in history.items()}
 
 
 def forecast(*, user, today: date, days: int = 90) -> list[ForecastItem]:

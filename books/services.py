@@ -474,14 +474,23 @@ def book_sync_from_ledger(*, user) -> int:
 
 
 def _receivable_clients(transaction_ids: list[int]) -> dict[int, str]:
-    """An invoice's income posting has a receivable:<client> sibling; that names the client."""
+    """An invoice's income posting has a receivable:<client id> sibling; that names the client."""
     found = {}
     for txn_id, code in Posting.objects.filter(
         transaction_id__in=transaction_ids, account__code__contains=":receivable:"
     ).values_list("transaction_id", "account__code"):
         parts = code.split(":")
         found[txn_id] = parts[parts.index("receivable") + 1]
-    return found
+    return client_names(found)
+
+
+def client_names(by_key: dict) -> dict:
+    """Replace invoicing client ids (from receivable account codes) with the clients' names."""
+    from invoicing.models import Client
+
+    ids = {int(value) for value in by_key.values() if str(value).isdigit()}
+    names = dict(Client.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return {key: names.get(int(value), value) if str(value).isdigit() else value for key, value in by_key.items()}
 
 
 def _fill_missing_rates(user) -> None:

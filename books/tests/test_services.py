@@ -137,3 +137,15 @@ def test_budget_set_and_clear(freelancer):
     assert not freelancer.budgets.exists()
     with pytest.raises(BooksError):
         services.budget_set(user=freelancer, category="internet", monthly_pkr=D("-1"))
+
+
+def test_invoice_income_in_the_book_names_the_client(freelancer, rates):
+    from invoicing.models import Client
+
+    client = Client.objects.create(freelancer=freelancer, name="Thames Digital Ltd", email="ap@thames.example")
+    receivable = personal_account(user=freelancer, path=f"receivable:{client.pk}", kind="asset", currency="PKR")
+    income = personal_account(user=freelancer, path="income:invoices", kind="income", currency="PKR")
+    post_transaction([Leg(receivable, D("1000")), Leg(income, D("-1000"))], idempotency_key="inv-9",
+                     kind="invoice_issue", reference="invoice:9")  # fmt: skip
+    services.book_sync_from_ledger(user=freelancer)
+    assert Entry.objects.get(user=freelancer, source="invoices").client == "Thames Digital Ltd"
