@@ -14,20 +14,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from common import ensure_database
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://kamai:kamai@127.0.0.1:5432/kamai_bench_books")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kamai.settings")
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
 
 
 def main() -> None:

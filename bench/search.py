@@ -12,22 +12,14 @@ import sys
 import time
 from pathlib import Path
 
+from common import ensure_database
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEFAULT_URL = "postgres://kamai:kamai@127.0.0.1:5432/kamai_bench_search"
 if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
     os.environ["DATABASE_URL"] = DEFAULT_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kamai.settings")
-
-import psycopg  # noqa: E402
-
-
-def ensure_database(url: str) -> None:
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 ensure_database(os.environ["DATABASE_URL"])

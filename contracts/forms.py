@@ -8,20 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from contracts.models import ContractKind
 from contracts.providers import available_providers
 from contracts.services import MilestoneTerms
-from ledger.money import CURRENCY_CHOICES, MoneyError, parse_amount
+from ledger.forms import clean_money
+from ledger.money import CURRENCY_CHOICES
 
 MAX_MILESTONES = 6
 
 
-def _parse(form, name, currency):
-    raw = form.cleaned_data.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return parse_amount(raw, currency)
-    except MoneyError as error:
-        form.add_error(name, str(error))
-        return None
+_parse = clean_money
 
 
 class IdempotentForm(forms.Form):

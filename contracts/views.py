@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,18 +25,7 @@ from contracts.forms import (
 )
 from contracts.models import Contract, ContractState, ContractVersion, Delivery, Dispute, Evidence, HourlyWeek, PayIn
 from ledger.money import MoneyError, parse_amount
-
-
-def staff_member_required(view):
-    """Mediators and administrators only: anyone else signed in gets 403."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from web.decorators import staff_required
 
 
 def _contract_for(request, pk) -> Contract:
@@ -413,7 +401,7 @@ def dispute_detail(request, pk):
     )
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def dispute_decide(request, pk):
     dispute = _dispute_for(request, pk)
@@ -470,7 +458,7 @@ def evidence_file(request, pk):
     return _file_response(evidence, evidence.file_name)
 
 
-@staff_member_required
+@staff_required
 def staff_queue(request):
     return render(
         request,
@@ -479,7 +467,7 @@ def staff_queue(request):
     )
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def payin_confirm(request, pk):
     payin = get_object_or_404(PayIn, pk=pk)

@@ -15,7 +15,8 @@ from accounts.countries import country_choices
 from invoicing.calculations import LineInput, TaxInput
 from invoicing.models import InvoiceSettings, LateFeeKind, MethodKind, PaymentMethod, RecurringFrequency
 from invoicing.services import LateFeeRule
-from ledger.money import CURRENCY_CHOICES, MoneyError, parse_amount
+from ledger.forms import clean_money
+from ledger.money import CURRENCY_CHOICES
 
 LINE_ROWS = 8
 TAX_ROWS = 3
@@ -43,14 +44,7 @@ def _decimal(text: str, label: str) -> Decimal:
 
 
 def _money(form, name: str, currency: str, *, label) -> Decimal | None:
-    raw = form.cleaned_data.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return parse_amount(raw, currency)
-    except MoneyError as error:
-        form.add_error(name, f"{label}: {error}")
-        return None
+    return clean_money(form, name, currency, label=label)
 
 
 class KeyField(forms.CharField):

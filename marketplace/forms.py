@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.countries import country_choices
 from accounts.forms import SkillsField
 from accounts.models import Availability, City
-from ledger.money import CURRENCY_CHOICES, MoneyError, parse_amount
+from ledger.forms import clean_money
+from ledger.money import CURRENCY_CHOICES
 from marketplace.models import BudgetType, Duration, ExperienceLevel, Visibility
 from marketplace.services import MilestonePlan
 
@@ -22,15 +23,7 @@ class MoneyField(forms.CharField):
         super().__init__(*args, **kwargs)
 
 
-def _parse(form, name, currency):
-    raw = form.cleaned_data.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return parse_amount(raw, currency)
-    except MoneyError as error:
-        form.add_error(name, str(error))
-        return None
+_parse = clean_money
 
 
 class JobForm(forms.Form):

@@ -3,7 +3,6 @@ pages are a 403 for everyone else), parse the form, call one service, show its r
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,18 +13,7 @@ from payouts.errors import PayoutError
 from payouts.fees import WITHDRAWAL_FEES
 from payouts.forms import BankAccountForm, FailForm, SettleForm, WithdrawalForm
 from payouts.models import BankAccount, Withdrawal
-
-
-def staff_member_required(view):
-    """Staff only: anyone else signed in gets 403."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from web.decorators import staff_required
 
 
 def _key(request, form) -> str:
@@ -133,7 +121,7 @@ def bank_account_remove(request, pk):
     return redirect("bank_accounts")
 
 
-@staff_member_required
+@staff_required
 def staff_withdrawals(request):
     return render(
         request,
@@ -142,7 +130,7 @@ def staff_withdrawals(request):
     )
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def withdrawal_settle(request, pk):
     withdrawal = get_object_or_404(Withdrawal, pk=pk)
@@ -169,7 +157,7 @@ def withdrawal_settle(request, pk):
     return redirect("staff_withdrawals")
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def withdrawal_fail(request, pk):
     withdrawal = get_object_or_404(Withdrawal, pk=pk)

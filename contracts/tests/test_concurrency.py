@@ -1,6 +1,5 @@
 """Real threads on PostgreSQL: 50 simultaneous approvals of one submitted milestone release it once."""
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -9,6 +8,7 @@ from django.db import connection
 from contracts import services
 from contracts.errors import ContractError
 from contracts.tests.helpers import assert_ledger_clean, fixed_contract, key, wallet
+from kamai.testing import run_concurrently
 from ledger.models import Transaction
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,27 +20,7 @@ def _postgres_only():
 
 
 def _hammer(n, action):
-    barrier = threading.Barrier(n)
-    outcomes = []
-
-    def run(i):
-        try:
-            barrier.wait()
-            action(i)
-            outcomes.append("ok")
-        except ContractError as error:
-            outcomes.append(type(error).__name__)
-        except Exception as error:  # noqa: BLE001 - any other failure is reported by the assertion
-            outcomes.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    return run_concurrently(n, action, expected=ContractError)
 
 
 def test_fifty_concurrent_approvals_release_once():

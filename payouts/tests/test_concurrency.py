@@ -1,13 +1,13 @@
 """Real threads on PostgreSQL: simultaneous withdrawals from one wallet never overdraw it, and simultaneous
 replays of one request key or one staff settlement act once."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 
 from accounts.tests.factories import UserFactory
+from kamai.testing import run_concurrently
 from ledger.models import Hold, Transaction
 from payouts import services
 from payouts.errors import PayoutError
@@ -23,27 +23,7 @@ def _postgres_only():
 
 
 def _hammer(n, action):
-    barrier = threading.Barrier(n)
-    outcomes = []
-
-    def run(i):
-        try:
-            barrier.wait()
-            action(i)
-            outcomes.append("ok")
-        except PayoutError as error:
-            outcomes.append(type(error).__name__)
-        except Exception as error:  # noqa: BLE001 - any other failure is reported by the assertion
-            outcomes.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    return run_concurrently(n, action, expected=PayoutError)
 
 
 def test_twenty_concurrent_withdrawals_never_overdraw():
