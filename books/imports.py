@@ -9,7 +9,8 @@ is simply run again and finishes without doubling anything.
 """
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import FileField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -187,7 +188,7 @@ def statement_import_run(*, import_id: int) -> StatementImport:
         posted = post_transactions(batch)
         for entry, txn in zip(entries, posted, strict=True):
             entry.transaction_id = txn.pk
-        Entry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+        _insert_entries(entries)
 
     try:
         if not imp.background:
@@ -207,6 +208,26 @@ def statement_import_run(*, import_id: int) -> StatementImport:
     imp.status, imp.finished_at = ImportStatus.DONE, timezone.now()
     imp.save(update_fields=["created_count", "status", "finished_at", "processed_rows"])
     return imp
+
+
+def _insert_entries(entries: list[Entry]) -> None:
+    """Write new book entries. On PostgreSQL with COPY: for 50,000 rows the ORM's per-field preparation in
+    bulk_create costs more than the database does."""
+    if connection.vendor != "postgresql":
+        Entry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+        return
+    fields = [field for field in Entry._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    files = {field.attname for field in fields if isinstance(field, FileField)}
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {Entry._meta.db_table} ({columns}) FROM STDIN") as copy:  # noqa: S608
+            for entry in entries:
+                copy.write_row(
+                    [
+                        (getattr(entry, name).name or "") if name in files else getattr(entry, name)
+                        for name in (field.attname for field in fields)
+                    ]
+                )
 
 
 def _failed(imp: StatementImport, errors: list[str]) -> StatementImport:
