@@ -64,7 +64,10 @@ class WithdrawalForm(IdempotentForm):
     def __init__(self, *args, user, currencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["currency"].choices = [(c, c) for c in currencies]
-        self.fields["bank_account"].queryset = bank_accounts_for(user=user)
+        accounts = bank_accounts_for(user=user)
+        self.fields["bank_account"].queryset = accounts
+        if len(accounts) == 1:  # the usual case: nothing to choose
+            self.fields["bank_account"].initial = accounts[0].pk
 
     def clean(self):
         data = super().clean()

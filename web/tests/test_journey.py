@@ -1,0 +1,148 @@
+"""The whole journey in a real browser with JavaScript off: a client posts a job, a freelancer finds it and
+proposes, the client hires, the freelancer accepts, the client funds the milestone in escrow, the freelancer
+delivers, the client approves, and the freelancer withdraws to a Pakistani bank account that staff pay."""
+
+import os
+import shutil
+from datetime import date, timedelta
+
+import pytest
+
+from accounts.tests.factories import PASSWORD, UserFactory
+from marketplace.tests.factories import make_client, make_freelancer
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM):
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must install Debian's chromium for the browser tests")
+    pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it", allow_module_level=True)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def iban_with_check_digits(bank_and_account: str) -> str:
+    """A valid Pakistani IBAN (ISO 13616 mod-97) for the 20-character bank code + account number."""
+    digits = "".join(str(int(c, 36)) for c in bank_and_account + "PK00")
+    return f"PK{98 - int(digits) % 97:02d}{bank_and_account}"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _allow_orm_beside_playwright():
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+def page_as(browser, live_server, user):
+    page = browser.new_context(java_script_enabled=False).new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/accounts/login/'] button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/dashboard/")
+    return page
+
+
+def test_post_hire_fund_deliver_approve_and_withdraw(browser, live_server):
+    from ledger.checks import ledger_problems
+    from payouts.models import Withdrawal
+
+    client_user = make_client()
+    freelancer = make_freelancer(skills=["web-development"], headline="Django developer")
+    staff = UserFactory(is_staff=True)
+    url = live_server.url
+
+    client = page_as(browser, live_server, client_user)
+    client.goto(f"{url}/jobs/new/")
+    client.fill("input[name=title]", "Booking site for a Lahore salon")
+    client.fill("textarea[name=description]", "Django booking site with reminders by SMS.")
+    client.check(f"input[name=skills][value='{freelancer.freelancer_profile.skills.first().pk}']")
+    client.check("input[name=budget_type][value=fixed]")
+    client.fill("input[name=budget_min]", "300")
+    client.fill("input[name=budget_max]", "600")
+    client.click("button[name=publish]")
+    assert "Job published." in client.content()
+    job_url = client.url
+
+    worker = page_as(browser, live_server, freelancer)
+    worker.goto(f"{url}/jobs/?q=salon+booking")
+    worker.click("text=Booking site for a Lahore salon")
+    worker.click("text=Send a proposal")
+    worker.fill("textarea[name=cover_letter]", "I built three booking sites in Django.")
+    worker.fill("input[name=bid]", "500")
+    due = (date.today() + timedelta(days=10)).isoformat()
+    worker.fill("input[name=m1_title]", "Whole site")
+    worker.fill("input[name=m1_amount]", "500")
+    worker.fill("input[name=m1_due]", due)
+    worker.click("text=Send proposal")
+    assert "Proposal sent." in worker.content()
+
+    client.goto(job_url)
+    client.click("a.button:has-text('1 proposal')")
+    client.click("text=Open")
+    client.click("button:has-text('Hire')")
+    assert "Offer sent." in client.content()
+
+    worker.goto(f"{url}/offers/")
+    worker.click("text=Booking site for a Lahore salon")
+    worker.click("button:has-text('Accept offer')")
+    worker.click("text=Open the contract")
+    contract_url = worker.url
+
+    client.goto(contract_url)
+    client.check("input[name=provider][value=sandbox]")
+    client.click("button:has-text('Fund')")
+    assert "Funded (in escrow)" in client.content()
+
+    worker.goto(contract_url)
+    worker.click("a.button:has-text('Deliver')")
+    worker.fill("textarea[name=message]", "The site is live at the salon's domain.")
+    worker.click("button:has-text('Deliver for review')")
+    assert "Delivered, in review" in worker.content()
+
+    client.goto(contract_url)
+    client.click("button:has-text('Approve and release')")
+    assert "Approved and released" in client.content()
+
+    worker.goto(f"{url}/wallet/")
+    assert "$475.00" in worker.content()  # 500 less the 5% fee
+    worker.click("text=Withdraw to your bank")
+    worker.click("text=My bank accounts")
+    worker.fill("input[name=title]", freelancer.freelancer_profile.display_name)
+    worker.fill("input[name=iban]", iban_with_check_digits("MEZN0002010102345678"))
+    worker.check("input[name=kind][value=fcy]")
+    worker.select_option("select[name=currency]", "USD")
+    worker.fill("input[name=bank_name]", "Meezan Bank")
+    worker.click("main form button[type=submit]")
+    worker.goto(f"{url}/withdrawals/new/")
+    worker.fill("input[name=amount]", "400")
+    worker.click("main form button[type=submit]:not([name=preview])")
+    withdrawal = Withdrawal.objects.get()
+    assert withdrawal.state == "requested"
+
+    office = page_as(browser, live_server, staff)
+    office.goto(f"{url}/staff/withdrawals/")
+    office.fill(f"#ref-{withdrawal.pk}", "MEEZAN-FT-1")
+    office.fill(f"#prc-{withdrawal.pk}", "PRC-2026-1")
+    office.click(f"form:has(#ref-{withdrawal.pk}) button[type=submit]")
+    withdrawal.refresh_from_db()
+    assert withdrawal.state == "settled"
+    assert ledger_problems() == []
