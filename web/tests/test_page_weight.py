@@ -3,6 +3,7 @@
 We count the uncompressed HTML plus every stylesheet, script and image it references from our static files,
 which is stricter than the compressed bytes that actually cross the wire."""
 
+import os
 import re
 
 import pytest
@@ -78,3 +79,29 @@ def test_urdu_pages_fit_the_budget(client, freelancer):
     for url in _urls(freelancer.slug):
         total, _ = page_weight(client, url)
         assert total < BUDGET, f"{url} (ur) weighs {total} bytes"
+
+
+def test_every_main_page_with_demo_data_fits_the_budget(client):
+    """With the demo world loaded, the main page of every feature stays under 60 KB with its CSS and JS."""
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from contracts.models import Contract
+    from marketplace.models import Job
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    pages = {
+        "ayesha@demo.kamai.pk": ["/dashboard/", "/jobs/", "/proposals/", "/contracts/", "/wallet/", "/withdrawals/",
+                                 "/invoices/", "/invoices/overview/", "/books/", "/tax/", "/messages/"],
+        "emily@demo-client.example": ["/dashboard/", "/freelancers/", "/jobs/mine/", "/contracts/", "/messages/"],
+        "mediator@demo.kamai.pk": ["/staff/queue/", "/staff/withdrawals/"],
+    }  # fmt: skip
+    contract = Contract.objects.get(title="Company website in Next.js")
+    pages["emily@demo-client.example"] += [f"/contracts/{contract.pk}/", f"/jobs/{Job.objects.first().pk}/"]
+    for email, urls in pages.items():
+        client.force_login(User.objects.get(email=email))
+        for url in urls:
+            for language in ("en", "ur"):
+                client.cookies["django_language"] = language
+                total, _ = page_weight(client, url)
+                assert total < BUDGET, f"{url} ({language}) for {email} weighs {total} bytes"
