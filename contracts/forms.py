@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from contracts.models import ContractKind
 from contracts.providers import available_providers
 from contracts.services import MilestoneTerms
+from contracts.terms import percent
 from ledger.forms import clean_money
 from ledger.money import CURRENCY_CHOICES
 
@@ -106,7 +107,7 @@ class ContractForm(_TermsFields):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _milestone_fields(self, required_first=True)
-        self.platform_fee_pct = settings.KAMAI_PLATFORM_FEE_BP / 100
+        self.platform_fee_pct = percent(settings.KAMAI_PLATFORM_FEE_BP)
 
     def clean(self):
         data = super().clean()

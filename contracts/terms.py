@@ -25,3 +25,8 @@ def late_penalty_minor(*, amount_minor: int, due: date, on: date, bp_per_week: i
         return 0
     penalty = basis_points_of(amount_minor, bp_per_week * weeks_late(due, on))
     return min(penalty, basis_points_of(amount_minor, cap_bp))
+
+
+def percent(basis_points: int) -> Decimal:
+    """Basis points as an exact percentage: 500 -> Decimal("5"), 125 -> Decimal("1.25")."""
+    return (Decimal(basis_points) / 100).normalize()

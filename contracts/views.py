@@ -24,6 +24,7 @@ from contracts.forms import (
     TimeForm,
 )
 from contracts.models import Contract, ContractState, ContractVersion, Delivery, Dispute, Evidence, HourlyWeek, PayIn
+from contracts.terms import percent
 from ledger.money import MoneyError, parse_amount
 from web.decorators import staff_required
 
@@ -146,8 +147,8 @@ def terms_change(request, pk):
     contract = _contract_for(request, pk)
     initial = {
         "review_window_days": contract.review_window_days,
-        "penalty_pct_per_week": contract.penalty_bp_per_week / 100,
-        "penalty_cap_pct": contract.penalty_cap_bp / 100,
+        "penalty_pct_per_week": percent(contract.penalty_bp_per_week),
+        "penalty_cap_pct": percent(contract.penalty_cap_bp),
         "cancellation_terms": contract.cancellation_terms,
         "hourly_rate": contract.hourly_rate,
         "weekly_hour_cap": contract.weekly_hour_cap,

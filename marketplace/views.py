@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import FreelancerProfile, Hat
 from accounts.services import client_profile_ensure, freelancer_profile_ensure, user_switch_hat
+from contracts.terms import percent
 from marketplace import selectors, services
 from marketplace.errors import MarketplaceError
 from marketplace.forms import (
@@ -383,6 +385,9 @@ def offer_detail(request, pk):
             "their_review": theirs if theirs and theirs.revealed_at else None,
             "their_review_hidden": bool(theirs and not theirs.revealed_at),
             "review_form": ReviewForm() if can_review else None,
+            "fee_pct": percent(settings.KAMAI_PLATFORM_FEE_BP),
+            "penalty_pct": percent(settings.KAMAI_DEFAULT_PENALTY_BP_PER_WEEK),
+            "penalty_cap_pct": percent(settings.KAMAI_DEFAULT_PENALTY_CAP_BP),
         },
     )
 

@@ -223,3 +223,10 @@ def test_contract_room_query_count_is_bounded(client, django_assert_max_num_quer
     client.force_login(contract.client)
     with django_assert_max_num_queries(40):
         client.get(reverse("contract_detail", args=[contract.pk]))
+
+
+def test_terms_show_exact_percentages(client):
+    contract = fixed_contract(penalty_pct=Decimal("1.25"), cap_pct=Decimal("7.5"))
+    client.force_login(contract.client)
+    html = client.get(reverse("contract_detail", args=[contract.pk])).content.decode()
+    assert "1.25% a week, at most 7.5%" in html

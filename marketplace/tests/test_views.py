@@ -202,3 +202,12 @@ def test_list_pages_have_bounded_queries(client, django_assert_max_num_queries):
         client.get(reverse("job_proposals", args=[job.pk]))
     with django_assert_max_num_queries(20):
         client.get(reverse("job_detail", args=[job.pk]))
+
+
+def test_offer_page_states_the_contract_terms_before_acceptance(client):
+    job = make_job()
+    proposal = make_proposal(job)
+    offer = services.proposal_hire(proposal=proposal, client=job.client)
+    client.force_login(proposal.freelancer)
+    html = client.get(reverse("offer_detail", args=[offer.pk])).content.decode()
+    assert "fee is 5% of each release" in html and "14 days to review" in html

@@ -34,3 +34,11 @@ def money_minor(minor, currency):
     from ledger.money import from_minor
 
     return format_money(from_minor(minor, currency), currency, get_language() or "en")
+
+
+@register.filter
+def bp_percent(basis_points):
+    """{{ contract.platform_fee_bp|bp_percent }}: 500 -> 5, 125 -> 1.25 (exact, no rounding)."""
+    from contracts.terms import percent
+
+    return percent(basis_points or 0)
