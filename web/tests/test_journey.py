@@ -62,10 +62,9 @@ def page_as(browser, live_server, user):
 
 
 def test_post_hire_fund_deliver_approve_and_withdraw(browser, live_server):
+    from accounts.models import Skill
     from ledger.checks import ledger_problems
     from payouts.models import Withdrawal
-
-    from accounts.models import Skill
 
     # Transactional tests flush the tables between tests, taking the migrated skills taxonomy with them.
     Skill.objects.get_or_create(slug="web-development", defaults={"name": "Web development"})
