@@ -156,6 +156,12 @@ class FreelancerProfile(models.Model):
             # Match the search's sort orders exactly so PostgreSQL can read pages straight off the index.
             models.Index(fields=["-rating_x100", "-rating_count", "id"], name="freelancer_rating_idx"),
             models.Index(fields=["city", "-rating_x100", "-rating_count", "id"], name="freelancer_city_rating_idx"),
+            # Only ~1% of freelancers are PSEB-registered: a partial index makes "PSEB only" searches cheap.
+            models.Index(
+                fields=["-rating_x100", "-rating_count", "id"],
+                condition=~models.Q(pseb_registration_number=""),
+                name="freelancer_pseb_idx",
+            ),
             models.Index(fields=["rate_currency", "hourly_rate_minor", "id"], name="freelancer_rate_idx"),
         ]
         constraints = [
