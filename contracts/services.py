@@ -227,9 +227,12 @@ def _validate_terms(
     review_window_days,
     penalty_pct_per_week,
     penalty_cap_pct,
+    new_contract: bool = True,
 ) -> None:
+    """Check terms before anything is written. A new fixed-price contract needs a milestone; a change of
+    terms may add none."""
     if kind == ContractKind.FIXED:
-        if not milestones:
+        if new_contract and not milestones:
             raise ContractError(_("A fixed-price contract needs at least one milestone."))
         for m in milestones:
             if not m.title.strip():
@@ -414,12 +417,13 @@ def terms_propose(
     _validate_terms(
         kind=contract.kind,
         currency=contract.currency,
-        milestones=new_milestones or [MilestoneTerms("x", Decimal(1), date.today())],  # noqa: DTZ011
+        milestones=new_milestones,
         hourly_rate=hourly_rate if contract.kind == ContractKind.HOURLY else None,
         weekly_hour_cap=weekly_hour_cap,
         review_window_days=review_window_days,
         penalty_pct_per_week=penalty_pct_per_week,
         penalty_cap_pct=penalty_cap_pct,
+        new_contract=False,
     )
     contract.versions.filter(client_accepted_at__isnull=True).update(superseded=True)
     contract.versions.filter(freelancer_accepted_at__isnull=True).update(superseded=True)
