@@ -1,0 +1,61 @@
+"""Follow every link a demo user can see, as far as it goes: no page may fail (5xx) and no link on a page may
+lead nowhere (404). A guard against broken navigation and crashes on real data."""
+
+import os
+import re
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+LINK = re.compile(r'href="([^"]+)"')
+SKIP = ("/accounts/logout", "/static/", "/media/", "/admin/", "/i18n/", "/api/schema/")
+
+
+def crawl(client, start: list[str], limit: int = 400) -> dict[str, int]:
+    seen: dict[str, int] = {}
+    queue = list(start)
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        response = client.get(url)
+        seen[url] = response.status_code
+        content_type = response.get("Content-Type", "")
+        if response.status_code != 200 or not content_type.startswith("text/html"):
+            continue
+        for href in LINK.findall(response.content.decode()):
+            href = urldefrag(href.replace("&amp;", "&"))[0]
+            parsed = urlparse(href)
+            if parsed.scheme or parsed.netloc or not href.startswith("/") or href.startswith(SKIP):
+                continue
+            if href not in seen:
+                queue.append(href)
+    return seen
+
+
+@pytest.mark.parametrize(
+    "email", ["ayesha@demo.kamai.pk", "bilal@demo.kamai.pk", "emily@demo-client.example", "mediator@demo.kamai.pk"]
+)
+def test_every_link_a_demo_user_sees_works(client, email):
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    user = User.objects.get(email=email)
+    client.force_login(user)
+    seen = crawl(client, ["/", "/dashboard/"])
+    # Switch hats and crawl again: both dashboards and their menus.
+    other = "client" if user.active_hat == "freelancer" else "freelancer"
+    client.post("/me/hat/", {"hat": other})
+    seen.update(crawl(client, ["/dashboard/"]))
+    broken = {url: status for url, status in seen.items() if status >= 400 and status != 403}
+    assert len(seen) > 30
+    assert broken == {}, broken
+
+
+def test_every_public_link_works_for_a_visitor(client):
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    seen = crawl(client, ["/", "/jobs/", "/freelancers/"])
+    broken = {url: status for url, status in seen.items() if status >= 400}
+    assert broken == {}, broken
