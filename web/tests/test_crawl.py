@@ -38,10 +38,19 @@ def crawl(client, start: list[str], limit: int = 400) -> dict[str, int]:
 
 
 @pytest.mark.parametrize(
-    "email", ["ayesha@demo.kamai.pk", "bilal@demo.kamai.pk", "emily@demo-client.example", "mediator@demo.kamai.pk"]
+    "email,language",
+    [
+        ("ayesha@demo.kamai.pk", "en"),
+        ("bilal@demo.kamai.pk", "en"),
+        ("emily@demo-client.example", "en"),
+        ("mediator@demo.kamai.pk", "en"),
+        ("ayesha@demo.kamai.pk", "ur"),
+        ("emily@demo-client.example", "ur"),
+    ],
 )
-def test_every_link_a_demo_user_sees_works(client, email):
+def test_every_link_a_demo_user_sees_works(client, email, language):
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    client.cookies["django_language"] = language
     user = User.objects.get(email=email)
     client.force_login(user)
     seen = crawl(client, ["/", "/dashboard/"])
