@@ -89,7 +89,25 @@ def contract_room(contract: Contract, user) -> dict:
         "time_form": TimeForm(initial={"day": today}),
         "idempotency_key": FundForm().initial["idempotency_key"],
         "active": contract.state == ContractState.ACTIVE,
+        "thread": _thread(contract, user),
     }
+
+
+def _thread(contract: Contract, user) -> dict | None:
+    """The contract's conversation (its latest messages) for the contract room, if one has started."""
+    from messaging.models import Conversation
+
+    if not contract.is_party(user):
+        return None
+    conversation = (
+        Conversation.objects.filter(contract=contract).first()
+        or (contract.offer_id and Conversation.objects.filter(offer_id=contract.offer_id).first())
+        or None
+    )
+    if conversation is None:
+        return {"conversation": None, "messages": []}
+    latest = list(conversation.messages.select_related("sender").order_by("-id")[:5])
+    return {"conversation": conversation, "messages": latest[::-1]}
 
 
 def contracts_needing_action(user) -> list[tuple[Contract, str]]:

@@ -30,6 +30,9 @@ class Conversation(models.Model):
     offer = models.ForeignKey(
         ContractOffer, on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
     )
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # Kept in step by message_send so the inbox sorts without touching the messages table.
     last_message_at = models.DateTimeField(null=True, blank=True)
@@ -44,6 +47,11 @@ class Conversation(models.Model):
                 condition=Q(job__isnull=False),
                 name="one_conversation_per_job_pair",
             ),
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=Q(job__isnull=True, contract__isnull=False),
+                name="one_conversation_per_direct_contract",
+            ),
             models.CheckConstraint(condition=~Q(client=models.F("freelancer")), name="conversation_two_people"),
         ]
         indexes = [
@@ -52,7 +60,7 @@ class Conversation(models.Model):
         ]
 
     def __str__(self):
-        return f"Conversation #{self.pk}: {self.job or '-'}"
+        return f"Conversation #{self.pk}: {self.job or self.contract or '-'}"
 
     def has_participant(self, user) -> bool:
         return user.is_authenticated and user.pk in (self.client_id, self.freelancer_id)

@@ -40,6 +40,7 @@ def inbox(user: User) -> QuerySet[Conversation]:
         Conversation.objects.filter(Q(client=user) | Q(freelancer=user))
         .select_related(
             "job",
+            "contract",
             "client__client_profile",
             "client__freelancer_profile",
             "freelancer__freelancer_profile",
@@ -57,6 +58,7 @@ def conversation_for_participant(user: User, pk: int) -> Conversation:
         raise Conversation.DoesNotExist
     return Conversation.objects.select_related(
         "job",
+        "contract",
         "proposal",
         "offer",
         "client__client_profile",

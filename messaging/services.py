@@ -59,6 +59,7 @@ def conversation_start(
     offer: ContractOffer | None = None,
     job: Job | None = None,
     freelancer: User | None = None,
+    contract=None,
 ) -> Conversation:
     """Open (or reuse) the thread between a job's client and a freelancer. From a proposal: its freelancer and
     the job's client, started by either. From an offer: its client and freelancer. From a job and a freelancer:
@@ -78,13 +79,34 @@ def conversation_start(
             proposal=offer.proposal,
             offer=offer,
         )
+    if contract is not None:
+        if not contract.is_party(starter) or contract.client_id is None:
+            raise NotAllowed(_("Only the contract's client and freelancer can talk about it."))
+        if contract.offer_id:
+            conversation = _conversation_ensure(
+                client=contract.client, freelancer=contract.freelancer, job=contract.offer.job, offer=contract.offer
+            )
+        else:
+            try:
+                with transaction.atomic():
+                    conversation, _created = Conversation.objects.get_or_create(
+                        contract=contract,
+                        job=None,
+                        defaults={"client": contract.client, "freelancer": contract.freelancer},
+                    )
+            except IntegrityError:
+                conversation = Conversation.objects.get(contract=contract, job=None)
+        if conversation.contract_id is None:
+            conversation.contract = contract
+            conversation.save(update_fields=["contract"])
+        return conversation
     if job is not None and freelancer is not None:
         if job.client_id != starter.pk:
             raise NotAllowed(_("Only the job's owner can message freelancers about it."))
         if not freelancer.is_active or not FreelancerProfile.objects.filter(user=freelancer).exists():
             raise NotAllowed(_("That account has no freelancer profile."))
         return _conversation_ensure(client=starter, freelancer=freelancer, job=job)
-    raise MessagingError(_("Say which proposal, offer or job the conversation is about."))
+    raise MessagingError(_("Say which proposal, offer, contract or job the conversation is about."))
 
 
 def _marker_field(conversation: Conversation, user: User) -> str:

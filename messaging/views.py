@@ -47,6 +47,12 @@ def conversation_start(request):
         kwargs["offer"] = get_object_or_404(
             ContractOffer.objects.select_related("client", "freelancer", "job", "proposal"), pk=offer_id
         )
+    elif contract_id := _int(request.POST.get("contract")):
+        from contracts.models import Contract
+
+        kwargs["contract"] = get_object_or_404(
+            Contract.objects.select_related("client", "freelancer", "offer__job"), pk=contract_id
+        )
     elif (job_id := _int(request.POST.get("job"))) and (freelancer_id := _int(request.POST.get("freelancer"))):
         kwargs["job"] = get_object_or_404(Job, pk=job_id, client=request.user)
         kwargs["freelancer"] = get_object_or_404(User, pk=freelancer_id, is_active=True)

@@ -230,3 +230,23 @@ def test_terms_show_exact_percentages(client):
     client.force_login(contract.client)
     html = client.get(reverse("contract_detail", args=[contract.pk])).content.decode()
     assert "1.25% a week, at most 7.5%" in html
+
+
+def test_contract_room_has_its_message_thread(client):
+    from messaging.models import Conversation
+
+    contract = fixed_contract(amounts=("100",))
+    client.force_login(contract.freelancer)
+    assert "Start the conversation" in client.get(reverse("contract_detail", args=[contract.pk])).content.decode()
+    response = client.post(reverse("conversation_start"), {"contract": contract.pk})
+    conversation = Conversation.objects.get(contract=contract)
+    assert response["Location"] == reverse("conversation_detail", args=[conversation.pk])
+    client.post(response["Location"], {"body": "Kickoff call tomorrow at 10?"})
+    client.force_login(contract.client)
+    room = client.get(reverse("contract_detail", args=[contract.pk])).content.decode()
+    assert "Kickoff call tomorrow at 10?" in room
+    # The same button again reuses the thread; a stranger cannot start one.
+    client.post(reverse("conversation_start"), {"contract": contract.pk})
+    assert Conversation.objects.filter(contract=contract).count() == 1
+    client.force_login(stranger())
+    assert client.post(reverse("conversation_start"), {"contract": contract.pk}).status_code == 404
