@@ -150,7 +150,8 @@ RULES: dict[str, dict] = {
                 "label": "Domestic IT services, on the Active Taxpayer List",
                 "atl": True,
                 "rate": "0.04",
-                "source": f"{ITO}, s.153(1)(b); First Schedule Part III Division III (verify against FBR rate card)",
+                "source": f"{ITO}, s.153(1)(b); First Schedule Part III Division III; FBR withholding tax card for "
+                "tax year 2026 (IT and IT-enabled services: 4% ATL, 8% non-ATL)",
                 "effective_from": "2025-07-01",
                 "effective_to": "2026-06-30",
             },
@@ -159,7 +160,8 @@ RULES: dict[str, dict] = {
                 "label": "Domestic IT services, not on the Active Taxpayer List (Tenth Schedule: double rate)",
                 "atl": False,
                 "rate": "0.08",
-                "source": f"{ITO}, s.153(1)(b) with the Tenth Schedule (verify against FBR rate card)",
+                "source": f"{ITO}, s.153(1)(b) with the Tenth Schedule; FBR withholding tax card for tax year 2026 "
+                "(IT and IT-enabled services: 8% non-ATL)",
                 "effective_from": "2025-07-01",
                 "effective_to": "2026-06-30",
             },
