@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "invoicing",
     "books",
     "tax",
+    "insights",
     "api",
     "allauth",
     "allauth.account",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("books/", include("books.urls")),
     path("tax/", include("tax.urls")),
     path("api/", include("api.urls")),
+    path("insights/", include("insights.urls")),
 ]
 
 if settings.DEBUG:
