@@ -209,7 +209,7 @@ def _skill_overlaps(through, owner_field: str, skill_ids, candidates_qs, *, min_
         through.objects.filter(skill_id__in=skill_ids, **{f"{owner_field}__gte": min_id})
         .values(owner_field)
         .annotate(overlap=Count("skill_id"))
-        .order_by("-overlap", f"-{owner_field}")[: CANDIDATES * 4]
+        .order_by("-overlap", f"-{owner_field}")[: CANDIDATES * 2]
     )
     overlaps = {row[owner_field]: row["overlap"] for row in rows}
     allowed = set(candidates_qs.filter(pk__in=list(overlaps)).values_list("pk", flat=True))
@@ -279,25 +279,23 @@ def freelancers_for_job(job: Job, *, limit: int = 10) -> list[Recommendation]:
     as stars), hourly rate inside an hourly job's budget (2), words of the job title in their profile (2).
     Candidates are the 300 freelancers sharing most skills (or the best rated, for a job without skills)."""
     skill_ids = list(job.skills.values_list("id", flat=True))
-    people = (
-        FreelancerProfile.objects.filter(user__is_active=True)
-        .exclude(user=job.client)
-        .exclude(availability="unavailable")
-    )
+    # Checked on the profile table alone (no join to users); inactive accounts drop out with the facts below.
+    people = FreelancerProfile.objects.exclude(user=job.client).exclude(availability="unavailable")
     overlaps = (
         _skill_overlaps(FreelancerProfile.skills.through, "freelancerprofile_id", skill_ids, people)
         if skill_ids
         else {}
     )
     candidate_ids = set(overlaps) or set(
-        people.order_by("-rating_x100", "id").values_list("pk", flat=True)[:CANDIDATES]
+        people.filter(user__is_active=True).order_by("-rating_x100", "id").values_list("pk", flat=True)[:CANDIDATES]
     )
     facts = {
         row["pk"]: row
-        for row in FreelancerProfile.objects.filter(pk__in=candidate_ids).values(
+        for row in FreelancerProfile.objects.filter(pk__in=candidate_ids, user__is_active=True).values(
             "pk", "rating_x100", "rate_currency", "hourly_rate_minor"
         )
     }
+    candidate_ids = set(facts)
     hourly = job.budget_type == BudgetType.HOURLY
 
     def fits(pk):
