@@ -1,1 +1,5 @@
-urlpatterns: list = []
+from django.urls import path
+
+from insights import views
+
+urlpatterns = [path("", views.insights, name="insights")]
