@@ -198,6 +198,7 @@ def test_page_is_public_light_and_works_in_urdu(client):
     freelancers(5, city="lahore", skills=("web-development",))
     insight_snapshot_refresh()
     total, assets = page_weight(client, reverse("insights"))
+    print(f"insights page weight: {total} bytes")
     assert "/static/web/site.css" in assets
     assert total < BUDGET, total
     client.post(reverse("set_language"), {"language": "ur", "next": "/"})
@@ -205,6 +206,7 @@ def test_page_is_public_light_and_works_in_urdu(client):
     assert response.status_code == 200
     assert 'dir="rtl"' in response.content.decode()
     assert "لاہور" in response.content.decode()
+    assert "صنعت کے اعداد و شمار" in response.content.decode()
 
 
 def test_first_view_computes_a_snapshot_once(client):
