@@ -4,14 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0008_rate_index_by_currency'),
+        ("accounts", "0008_rate_index_by_currency"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='freelancerprofile',
-            index=models.Index(condition=models.Q(('pseb_registration_number', ''), _negated=True), fields=['-rating_x100', '-rating_count', 'id'], name='freelancer_pseb_idx'),
+            model_name="freelancerprofile",
+            index=models.Index(
+                condition=models.Q(("pseb_registration_number", ""), _negated=True),
+                fields=["-rating_x100", "-rating_count", "id"],
+                name="freelancer_pseb_idx",
+            ),
         ),
     ]

@@ -16,7 +16,15 @@ from accounts.services import (
     user_switch_hat,
 )
 
-DEMO_MODULES = ["messaging.demo", "contracts.demo", "payouts.demo", "invoicing.demo", "books.demo", "tax.demo"]
+DEMO_MODULES = [
+    "accounts.demo_population",
+    "messaging.demo",
+    "contracts.demo",
+    "payouts.demo",
+    "invoicing.demo",
+    "books.demo",
+    "tax.demo",
+]
 
 DEMO_PASSWORD = "kamai-demo-2026"  # noqa: S105 -- public demo password, printed on purpose
 
