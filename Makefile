@@ -39,7 +39,7 @@ bench: $(VENV)/.dev
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 # Urdu catalogues: locale/ for the site's own pages, <app>/locale/ for the apps that keep their own.
-OWN_CATALOGUE_APPS := messaging ledger invoicing books tax
+OWN_CATALOGUE_APPS := messaging ledger invoicing books tax insights
 messages: $(VENV)/.dev
 	$(PY) manage.py makemessages -l ur --ignore=.venv --ignore=staticfiles --ignore='*/tests/*' --ignore=bench \
 		$(foreach app,$(OWN_CATALOGUE_APPS),--ignore=$(app))
