@@ -1,54 +1,10 @@
 """Real browser checks in Debian's Chromium through Playwright. The pages must work with JavaScript off."""
 
-import os
-import shutil
-
 import pytest
 
 from accounts.tests.factories import PASSWORD, FreelancerProfileFactory
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must install Debian's chromium for the browser tests")
-    pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it", allow_module_level=True)
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _allow_orm_beside_playwright():
-    # Playwright's sync API runs an event loop; Django refuses sync ORM calls from inside one unless told.
-    # Scoped to this module so the setting never leaks into other tests (check --deploy refuses it).
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 def test_log_in_edit_profile_and_switch_to_urdu_without_javascript(browser, live_server, tmp_path):

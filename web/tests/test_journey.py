@@ -2,20 +2,12 @@
 proposes, the client hires, the freelancer accepts, the client funds the milestone in escrow, the freelancer
 delivers, the client approves, and the freelancer withdraws to a Pakistani bank account that staff pay."""
 
-import os
-import shutil
 from datetime import date, timedelta
 
 import pytest
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from marketplace.tests.factories import make_client, make_freelancer
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must install Debian's chromium for the browser tests")
-    pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it", allow_module_level=True)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,31 +16,6 @@ def iban_with_check_digits(bank_and_account: str) -> str:
     """A valid Pakistani IBAN (ISO 13616 mod-97) for the 20-character bank code + account number."""
     digits = "".join(str(int(c, 36)) for c in bank_and_account + "PK00")
     return f"PK{98 - int(digits) % 97:02d}{bank_and_account}"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _allow_orm_beside_playwright():
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
-        )  # fmt: skip
-        yield browser
-        browser.close()
 
 
 def page_as(browser, live_server, user):
