@@ -45,3 +45,6 @@ def test_a_stranger_cannot_open_anyone_elses_pages(client, owner, stranger):
         if status == 200:
             leaked[url] = status
     assert leaked == {}, leaked
+    client.logout()
+    anonymous = {url: client.get(url).status_code for url in private}
+    assert {url: status for url, status in anonymous.items() if status not in (302, 403, 404)} == {}
