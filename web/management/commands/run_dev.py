@@ -28,7 +28,9 @@ class Command(BaseCommand):
         def stop(signum, frame):
             raise KeyboardInterrupt
 
+        # Installed explicitly: a shell that starts us in the background leaves SIGINT ignored.
         signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
         try:
             while all(child.poll() is None for child in children):
                 time.sleep(0.5)
