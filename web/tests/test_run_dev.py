@@ -18,8 +18,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _ignore_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a shell does for a job started in the background
+
+
 @pytest.mark.worker
-def test_run_dev_serves_and_ctrl_c_stops_web_and_worker(tmp_path):
+@pytest.mark.parametrize("started_in_background", [False, True])
+def test_run_dev_serves_and_ctrl_c_stops_web_and_worker(tmp_path, started_in_background):
     port = free_port()
     env = {**os.environ, "KAMAI_VAR_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)  # a throwaway SQLite database and Huey file under tmp_path
@@ -33,6 +38,7 @@ def test_run_dev_serves_and_ctrl_c_stops_web_and_worker(tmp_path):
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        preexec_fn=_ignore_sigint if started_in_background else None,  # noqa: PLW1509 - test only
     )
     try:
         deadline = time.monotonic() + 60
