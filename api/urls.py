@@ -5,6 +5,7 @@ from api import views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("token/", views.token_page, name="api_token"),
     path("jobs/", views.JobSearch.as_view(), name="api_jobs"),
     path("freelancers/", views.FreelancerSearch.as_view(), name="api_freelancers"),
     path("wallet/", views.Balances.as_view(), name="api_wallet"),

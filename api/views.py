@@ -1,7 +1,10 @@
 """The JSON API: the same selectors and services as the pages, so every rule has one path. Money actions
 need an `Idempotency-Key` header; a retry with the same key does nothing twice."""
 
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
+from django.shortcuts import redirect, render
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -143,3 +146,17 @@ class MilestoneApprove(APIView):
             return result
         milestone.refresh_from_db()
         return Response(MilestoneSerializer(milestone).data)
+
+
+@login_required
+def token_page(request):
+    """Create, replace or revoke the signed-in user's API token."""
+    from rest_framework.authtoken.models import Token
+
+    if request.method == "POST":
+        with transaction.atomic():
+            Token.objects.filter(user=request.user).delete()
+            if request.POST.get("action") == "rotate":
+                Token.objects.create(user=request.user)
+        return redirect("api_token")
+    return render(request, "api/token.html", {"token": Token.objects.filter(user=request.user).first()})

@@ -62,8 +62,8 @@ def test_fund_and_approve_need_a_key_and_happen_once(api):
 def test_strangers_and_anonymous_are_refused(api):
     contract = fixed_contract(amounts=("100",))
     milestone = contract.milestones.get()
-    assert api.get("/api/contracts/").status_code == 403
-    assert api.get("/api/wallet/").status_code == 403
+    assert api.get("/api/contracts/").status_code == 401  # with a WWW-Authenticate: Token challenge
+    assert api.get("/api/wallet/").status_code == 401
     api.force_authenticate(stranger())
     assert api.get(f"/api/contracts/{contract.pk}/").status_code == 404
     assert (
@@ -73,3 +73,35 @@ def test_strangers_and_anonymous_are_refused(api):
         == 404
     )
     assert api.get("/api/contracts/").json() == []
+
+
+def test_token_page_creates_rotates_and_revokes_and_the_token_works(client):
+    from django.urls import reverse
+    from rest_framework.authtoken.models import Token
+
+    contract = fixed_contract(amounts=("100",))
+    response = client.get(reverse("api_token"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(contract.client)
+    client.post(reverse("api_token"), {"action": "rotate"})
+    first = Token.objects.get(user=contract.client).key
+    assert first in client.get(reverse("api_token")).content.decode()
+    client.post(reverse("api_token"), {"action": "rotate"})
+    second = Token.objects.get(user=contract.client).key
+    assert second != first
+
+    api = APIClient()  # a program, no session: the token is its only credential
+    assert api.get("/api/contracts/", HTTP_AUTHORIZATION=f"Token {first}").status_code in (401, 403)
+    response = api.get("/api/contracts/", HTTP_AUTHORIZATION=f"Token {second}")
+    assert response.status_code == 200 and response.json()[0]["id"] == contract.pk
+    milestone = contract.milestones.get()
+    response = api.post(f"/api/milestones/{milestone.pk}/fund/", {"provider": "sandbox"}, format="json",
+                        HTTP_AUTHORIZATION=f"Token {second}", HTTP_IDEMPOTENCY_KEY=key())  # fmt: skip
+    assert response.status_code == 200 and response.json()["state"] == "funded"
+
+    client.post(reverse("api_token"), {"action": "revoke"})
+    assert not Token.objects.filter(user=contract.client).exists()
+    assert api.get("/api/contracts/", HTTP_AUTHORIZATION=f"Token {second}").status_code in (401, 403)
+    # Another user's page shows only their own (no) token.
+    client.force_login(contract.freelancer)
+    assert second not in client.get(reverse("api_token")).content.decode()
