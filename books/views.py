@@ -5,7 +5,6 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from books.models import Budget, Entry, EntryKind, ImportStatus, RecurringItem, 
 from ledger.money import from_minor
 from tax.rules import fiscal_year
 from tax.selectors import receipt_rule, status_of
+from web.files import private_file_response
 
 PAGE_SIZE = 50
 
@@ -137,13 +137,9 @@ def entry_detail(request, pk: int):
 @login_required
 def entry_receipt(request, pk: int):
     entry = get_object_or_404(Entry, pk=pk, user=request.user)
-    if not entry.receipt:
-        raise Http404
-    response = FileResponse(entry.receipt.open("rb"), content_type=entry.receipt_content_type)
-    response["Content-Disposition"] = f'inline; filename="receipt-{entry.pk}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
+    return private_file_response(
+        entry.receipt, filename=f"receipt-{entry.pk}", content_type=entry.receipt_content_type, inline=True
+    )
 
 
 # --- Remittances -------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from contracts.models import Contract, ContractState, ContractVersion, Delivery,
 from contracts.terms import percent
 from ledger.money import MoneyError, parse_amount
 from web.decorators import staff_required
+from web.files import private_file_response
 
 
 def _contract_for(request, pk) -> Contract:
@@ -430,17 +431,7 @@ def dispute_decide(request, pk):
 
 
 def _file_response(record, filename):
-    if not record.file:
-        raise Http404
-    try:
-        handle = record.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=record.file_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(record.file, filename=filename, content_type=record.file_type)
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -13,6 +13,7 @@ from messaging import selectors, services
 from messaging.errors import MessagingError, NotAllowed
 from messaging.forms import MessageForm
 from messaging.models import Conversation, Message
+from web.files import private_file_response
 
 
 def _int(value) -> int | None:
@@ -121,14 +122,6 @@ def attachment_download(request, pk):
         message = selectors.message_for_participant(request.user, pk)
     except Message.DoesNotExist:
         raise Http404 from None
-    try:
-        handle = message.attachment.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=message.attachment_name, content_type=message.attachment_type
+    return private_file_response(
+        message.attachment, filename=message.attachment_name, content_type=message.attachment_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
