@@ -10,17 +10,14 @@ from contracts.models import (
     ContractState,
     Dispute,
     DisputeState,
-    HourlyWeek,
     Milestone,
     MilestoneState,
     PayIn,
     PayInState,
     WeekState,
 )
-from contracts.services import penalty_due_minor, week_amount_minor
+from contracts.services import escrow_balance_minor, penalty_due_minor, week_amount_minor
 from ledger.money import from_minor
-from ledger.selectors import account_balance_minor, natural_minor
-from ledger.services import contract_escrow_account
 
 
 def milestones_with_contract() -> QuerySet[Milestone]:
@@ -33,11 +30,6 @@ def contracts_for(user) -> QuerySet[Contract]:
         .select_related("client__client_profile", "freelancer__freelancer_profile")
         .order_by("-created_at")
     )
-
-
-def escrow_balance_minor(contract: Contract) -> int:
-    escrow = contract_escrow_account(contract_id=contract.pk, currency=contract.currency)
-    return natural_minor(account=escrow, signed_minor=account_balance_minor(account=escrow))
 
 
 def contract_room(contract: Contract, user) -> dict:
@@ -137,10 +129,6 @@ def pending_payins() -> QuerySet[PayIn]:
 
 def open_disputes() -> QuerySet[Dispute]:
     return Dispute.objects.filter(state=DisputeState.OPEN).select_related("contract", "milestone", "week")
-
-
-def weeks_to_bill() -> QuerySet[HourlyWeek]:
-    return HourlyWeek.objects.filter(state=WeekState.OPEN)
 
 
 def expected_releases(*, freelancer, until) -> list[tuple]:

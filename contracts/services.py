@@ -47,6 +47,7 @@ from contracts.models import (
 from contracts.providers import get_provider
 from contracts.terms import basis_points_of, late_penalty_minor
 from ledger.money import MoneyError, format_minor, from_minor, to_minor
+from ledger.selectors import account_balance_minor, natural_minor
 from ledger.services import (
     Leg,
     client_funds_account,
@@ -834,11 +835,15 @@ def contract_cancel(*, contract: Contract, user, idempotency_key: str) -> Contra
     return contract
 
 
-def _return_retainer(contract: Contract, actor) -> None:
-    from ledger.selectors import account_balance_minor, natural_minor
-
+def escrow_balance_minor(contract: Contract) -> int:
+    """What the contract's escrow holds now, in minor units (natural sign: positive while funded)."""
     escrow = contract_escrow_account(contract_id=contract.pk, currency=contract.currency)
-    left = natural_minor(account=escrow, signed_minor=account_balance_minor(account=escrow))
+    return natural_minor(account=escrow, signed_minor=account_balance_minor(account=escrow))
+
+
+def _return_retainer(contract: Contract, actor) -> None:
+    escrow = contract_escrow_account(contract_id=contract.pk, currency=contract.currency)
+    left = escrow_balance_minor(contract)
     if left > 0:
         post_transaction(
             _legs((escrow, left), (client_funds_account(client=contract.client, currency=contract.currency), -left)),
@@ -1001,12 +1006,9 @@ def time_entry_add(*, contract: Contract, freelancer, day: date, hours: Decimal,
 
 
 def _bill_week(week: HourlyWeek, actor) -> None:
-    from ledger.selectors import account_balance_minor, natural_minor
-
     contract = week.contract
     owed = week_amount_minor(contract, week_minutes(week))
-    escrow = contract_escrow_account(contract_id=contract.pk, currency=contract.currency)
-    available = natural_minor(account=escrow, signed_minor=account_balance_minor(account=escrow))
+    available = escrow_balance_minor(contract)
     billed = min(owed, max(available, 0))
     if billed:
         post_transaction(
