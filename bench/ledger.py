@@ -88,7 +88,7 @@ def _post_singles(jobs: list, workers: int) -> tuple[float, float, list[float], 
 
     def post_one(job):
         key, legs = job
-        services.post_transaction(legs, idempotency_key=key, kind="transfer")
+        services.post_transaction(legs, idempotency_key=key, kind="test")
 
     started = time.time()
     _, latencies, refused = run_workers(workers, jobs, post_one)
@@ -157,7 +157,7 @@ def main() -> int:
     funding = Decimal("1000000.00")
     services.post_transactions(
         [
-            {"postings": [(bank, funding), (w, -funding)], "idempotency_key": f"bench:{run}:fund:{i}", "kind": "fund"}
+            {"postings": [(bank, funding), (w, -funding)], "idempotency_key": f"bench:{run}:fund:{i}", "kind": "test"}
             for i, w in enumerate(wallets)
         ]
     )
@@ -186,7 +186,7 @@ def main() -> int:
     for b in range(0, args.batch_transfers, args.batch_size):
         batch_jobs.append(
             [
-                {"postings": transfer_legs(), "idempotency_key": f"bench:{run}:batch:{b + i}", "kind": "transfer"}
+                {"postings": transfer_legs(), "idempotency_key": f"bench:{run}:batch:{b + i}", "kind": "test"}
                 for i in range(min(args.batch_size, args.batch_transfers - b))
             ]
         )

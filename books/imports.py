@@ -19,6 +19,7 @@ from books.models import Entry, EntryKind, ImportFormat, ImportStatus, PkrBasis,
 from books.rates import RateBook
 from books.services import cash, expense_account, income_account, ledger_key
 from books.statements import FORMATS, StatementError, headers, parse
+from ledger import chart
 from ledger.errors import LedgerError
 from ledger.money import to_minor
 from ledger.services import Leg, post_transactions
@@ -166,7 +167,7 @@ def statement_import_run(*, import_id: int) -> StatementImport:
                 {
                     "postings": legs,
                     "idempotency_key": ledger_key(user, "import", row.fingerprint),
-                    "kind": f"books_import_{row.kind}",
+                    "kind": chart.TxnKind.BOOKS_IMPORT,
                     "memo": row.description[:255],
                     "reference": f"import:{imp.pk}:row:{row.line}",
                 }

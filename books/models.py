@@ -41,6 +41,7 @@ class Source(models.TextChoices):
     KAMAI = "kamai", _("Kamai contracts")
     INVOICES = "invoices", _("Kamai invoices")
     BANK = "bank", _("Bank remittance")
+    FX = "fx", _("Exchange gain or loss")
 
 
 class PkrBasis(models.TextChoices):
@@ -88,13 +89,23 @@ class Entry(models.Model):
     statement_import = models.ForeignKey(
         "StatementImport", null=True, blank=True, on_delete=models.PROTECT, related_name="entries", db_index=False
     )
+    # The entry a reversal (void, deletion, correction) undoes; its amounts are that entry's, negated.
+    reverses = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals", db_index=False
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
         verbose_name_plural = "entries"
         constraints = [models.UniqueConstraint(fields=["user", "fingerprint"], name="books_entry_fingerprint")]
-        indexes = [models.Index(fields=["user", "occurred_on"], name="books_entry_user_date")]
+        indexes = [
+            models.Index(fields=["user", "occurred_on", "id"], name="books_entry_user_date"),
+            models.Index(fields=["transaction"], name="books_entry_transaction"),
+            models.Index(
+                fields=["pkr_basis"], name="books_entry_missing_rate", condition=models.Q(pkr_basis="missing")
+            ),
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.amount} {self.currency} on {self.occurred_on}"
@@ -129,6 +140,10 @@ class Remittance(models.Model):
     purpose_code = models.CharField(_("purpose code"), max_length=8, blank=True)
     transaction = models.ForeignKey("ledger.Transaction", on_delete=models.PROTECT, related_name="+", db_index=False)
     entry = models.OneToOneField(Entry, null=True, blank=True, on_delete=models.PROTECT, related_name="remittance")
+    # A Kamai withdrawal the bank credited: the remittance is written with its settlement, never typed again.
+    withdrawal = models.OneToOneField(
+        "payouts.Withdrawal", null=True, blank=True, on_delete=models.PROTECT, related_name="remittance"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -244,13 +259,3 @@ class RecurringItem(models.Model):
     @property
     def amount(self):
         return from_minor(self.amount_minor, self.currency)
-
-
-class LedgerSync(models.Model):
-    """When the book last mirrored the user's ledger postings from other apps."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    synced_at = models.DateTimeField()
-
-    def __str__(self):
-        return f"ledger sync of {self.user_id} at {self.synced_at}"

@@ -13,7 +13,8 @@ from django.db.models.functions import TruncMonth
 
 from books.models import Budget, Entry, EntryKind, ExpenseCategory, PkrBasis, RecurringItem, Remittance
 from books.rates import RateBook
-from ledger.models import Account, AccountKind, personal_book, sum_minor
+from ledger import chart
+from ledger.models import Account, personal_book, sum_minor
 from ledger.money import from_minor, quantize
 
 
@@ -264,17 +265,25 @@ def _payment_history(user) -> dict[str, Decimal]:
     """Share of each direct client's invoiced amounts that has been paid, from their receivable postings."""
     book = personal_book(user.pk)
     history = {}
-    for account in Account.objects.filter(book=book, kind=AccountKind.ASSET, code__contains=":receivable:").annotate(
+    prefix = chart.personal_prefix(user.pk, chart.Role.RECEIVABLE)
+    for account in Account.objects.filter(book=book, code__startswith=prefix).annotate(
         invoiced=sum_minor("postings__amount_minor", filter=Q(postings__amount_minor__gt=0)),
         paid=sum_minor("postings__amount_minor", filter=Q(postings__amount_minor__lt=0)),
     ):
-        client = account.code.split(":receivable:")[1].rsplit(":", 1)[0]
+        client = chart.parse(account.code).detail
         if account.invoiced:
             history[account.code] = (client, Decimal(-account.paid) / Decimal(account.invoiced), account)
-    from books.services import client_names
-
     names = client_names({code: client for code, (client, _share, _account) in history.items()})
     return {code: (names[code], share, account) for code, (_client, share, account) in history.items()}
+
+
+def client_names(by_key: dict) -> dict:
+    """Replace invoicing client ids (from receivable account codes) with the clients' names."""
+    from invoicing.models import Client
+
+    ids = {int(value) for value in by_key.values() if str(value).isdigit()}
+    names = dict(Client.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return {key: names.get(int(value), value) if str(value).isdigit() else value for key, value in by_key.items()}
 
 
 def forecast(*, user, today: date, days: int = 90) -> list[ForecastItem]:
@@ -344,7 +353,8 @@ def pkr_cash_minor(*, user) -> int:
     book = personal_book(user.pk)
     total = 0
     for account in Account.objects.filter(owner=user, currency="PKR").filter(
-        Q(book=book, code__startswith=f"{book}:cash:") | Q(code=f"freelancer:{user.pk}:wallet:PKR")
+        Q(book=book, code__startswith=chart.personal_prefix(user.pk, chart.Role.CASH))
+        | Q(code=chart.freelancer_wallet(user.pk, "PKR").code)
     ):
         total += account.natural_balance_minor
     return total

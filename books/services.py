@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +25,6 @@ from books.models import (
     Entry,
     EntryKind,
     ExpenseCategory,
-    LedgerSync,
     Origin,
     PkrBasis,
     RecurringItem,
@@ -35,10 +33,11 @@ from books.models import (
 )
 from books.rates import RateBook
 from books.receipts import check_receipt
+from ledger import chart
 from ledger.errors import LedgerError
-from ledger.models import PLATFORM_BOOK, Account, AccountKind, Posting, personal_book
+from ledger.models import Account, personal_book
 from ledger.money import MINOR_UNITS, MoneyError, from_minor, to_minor
-from ledger.services import Leg, fx_clearing_account, personal_account, post_transaction
+from ledger.services import Leg, fx_clearing_account, personal_account, post_transaction, reverse_transaction
 
 PLACE_RE = re.compile(r"^[a-z0-9_-]{1,30}$")
 MAX_DAYS_AHEAD = 1
@@ -77,19 +76,19 @@ def _check_place(place: str) -> str:
 
 
 def cash(user, place: str, currency: str) -> Account:
-    return personal_account(user=user, path=f"cash:{place}", kind=AccountKind.ASSET, currency=currency)
+    return personal_account(user=user, spec=chart.cash(user.pk, place, currency))
 
 
 def income_account(user, source: str, currency: str) -> Account:
-    return personal_account(user=user, path=f"income:{source}", kind=AccountKind.INCOME, currency=currency)
+    return personal_account(user=user, spec=chart.income(user.pk, source, currency))
 
 
 def expense_account(user, category: str, currency: str) -> Account:
-    return personal_account(user=user, path=f"expense:{category}", kind=AccountKind.EXPENSE, currency=currency)
+    return personal_account(user=user, spec=chart.expense(user.pk, category, currency))
 
 
 def tax_withheld_account(user) -> Account:
-    return personal_account(user=user, path="tax:withheld", kind=AccountKind.ASSET, currency="PKR")
+    return personal_account(user=user, spec=chart.tax_withheld(user.pk))
 
 
 def _pkr(amount: Decimal, currency: str, on: date) -> tuple[int | None, str, Decimal | None]:
@@ -139,7 +138,7 @@ def expense_record(
             txn = post_transaction(
                 [Leg(expense_account(user, category, currency), amount), Leg(cash(user, place, currency), -amount)],
                 idempotency_key=ledger_key(user, "expense", fp),
-                kind="books_expense",
+                kind=chart.TxnKind.BOOKS_EXPENSE,
                 memo=note[:255],
                 reference=f"books:expense:{occurred_on.isoformat()}",
             )
@@ -206,7 +205,7 @@ def income_record(
             txn = post_transaction(
                 legs,
                 idempotency_key=ledger_key(user, "income", fp),
-                kind="books_income",
+                kind=chart.TxnKind.BOOKS_INCOME,
                 memo=note[:255],
                 reference=f"books:income:{occurred_on.isoformat()}",
             )
@@ -289,7 +288,7 @@ def remittance_record(
             txn = post_transaction(
                 legs,
                 idempotency_key=ledger_key(user, "remit", fp),
-                kind="books_remittance",
+                kind=chart.TxnKind.BOOKS_REMITTANCE,
                 memo=f"{currency} → PKR {bank}"[:255],
                 reference=f"prc:{prc_number}"[:120] if prc_number else "",
             )
@@ -383,127 +382,144 @@ def recurring_add(
     )
 
 
-# --- Mirroring what other apps posted -------------------------------------------------------------------
-
-# Transactions that move the freelancer's own money around rather than earn or spend it.
-NOT_EARNINGS = frozenset({"conversion", "reversal"})
-SYNC_OVERLAP = timedelta(hours=1)
+# --- Corrections and remittances from Kamai withdrawals -------------------------------------------------
 
 
-def book_sync_from_ledger(*, user) -> int:
-    """Mirror into the book what other apps posted for this user: credits to the Kamai wallet (contract
-    releases) as income, debits (withdrawals) as transfers, and postings to personal income:/expense:
-    accounts (invoices). Reads postings only; posts nothing. Returns how many entries it added."""
-    now = timezone.now()
-    state = LedgerSync.objects.filter(user=user).first()
-    book = personal_book(user.pk)
-    accounts = {
-        a.pk: a
-        for a in Account.objects.filter(owner=user).filter(
-            Q(book=PLATFORM_BOOK, code__startswith=f"freelancer:{user.pk}:wallet:")
-            | Q(book=book, code__startswith=f"{book}:income:")
-            | Q(book=book, code__startswith=f"{book}:expense:")
-        )
-    }
-    added = 0
-    if accounts:
-        postings = (
-            Posting.objects.filter(account_id__in=list(accounts))
-            .exclude(transaction__kind__startswith="books_")
-            .exclude(transaction__kind__in=NOT_EARNINGS)
-            .values_list("id", "account_id", "amount_minor", "posted_at", "transaction_id", "transaction__reference")
-        )
-        if state is not None:
-            postings = postings.filter(posted_at__gte=state.synced_at - SYNC_OVERLAP)
-        rows = list(postings)
-        if rows:
-            known = set(
-                Entry.objects.filter(
-                    user=user, origin=Origin.LEDGER, fingerprint__in=[f"ledger-posting:{r[0]}" for r in rows]
-                ).values_list("fingerprint", flat=True)
+def entry_reverse(*, user, entry: Entry, idempotency_key: str) -> Entry:
+    """Remove an entry the freelancer recorded by hand: its ledger transaction is reversed, and the reversal's
+    entry (the same amounts, negated, on today's date) takes it out of every total. Moves what the original moved,
+    back. Entries other apps posted are corrected where they came from (void the invoice, not its entry)."""
+    if entry.user_id != user.pk:
+        raise BooksError(_("No such entry."))
+    if entry.origin != Origin.BOOKS or entry.transaction_id is None or entry.statement_import_id:
+        raise BooksError(_("Only an entry you recorded by hand can be removed here."))
+    if entry.reverses_id or Entry.objects.filter(reverses=entry).exists():
+        raise BooksError(_("This entry has already been removed."))
+    try:
+        with transaction.atomic():
+            reversal = reverse_transaction(
+                original=entry.transaction,
+                idempotency_key=ledger_key(user, "reverse", fingerprint(entry.pk, idempotency_key)),
+                memo=_("Removed: %(note)s") % {"note": entry.description or entry.get_kind_display()},
             )
-            rows = [r for r in rows if f"ledger-posting:{r[0]}" not in known]
-        if rows:
-            clients = _receivable_clients([r[4] for r in rows])
-            rates = RateBook({accounts[r[1]].currency for r in rows})
-            new = []
-            for posting_id, account_id, amount_minor, posted_at, txn_id, reference in rows:
-                account = accounts[account_id]
-                on = timezone.localdate(posted_at)
-                parts = account.code.split(":")
-                if account.book == PLATFORM_BOOK:
-                    kind = EntryKind.INCOME if amount_minor < 0 else EntryKind.TRANSFER
-                    natural, source, category = abs(amount_minor), Source.KAMAI, ""
-                elif parts[2] == "income":
-                    kind, natural, category = EntryKind.INCOME, -amount_minor, ""
-                    source = Source.INVOICES if parts[3] == "invoices" else Source.MANUAL
-                else:
-                    kind, natural, source = EntryKind.EXPENSE, amount_minor, Source.MANUAL
-                    category = parts[3] if parts[3] in ExpenseCategory.values else ExpenseCategory.OTHER
-                amount = from_minor(natural, account.currency)
-                if account.currency == "PKR":
-                    pkr_minor, basis, rate = natural, PkrBasis.PKR, None
-                else:
-                    pkr_minor, rate = rates.pkr_minor(amount, account.currency, on)
-                    basis = PkrBasis.REFERENCE if rate is not None else PkrBasis.MISSING
-                new.append(
-                    Entry(
-                        user=user,
-                        origin=Origin.LEDGER,
-                        kind=kind,
-                        occurred_on=on,
-                        amount_minor=natural,
-                        currency=account.currency,
-                        pkr_minor=pkr_minor,
-                        pkr_basis=basis,
-                        fx_rate=rate,
-                        category=category,
-                        source=source,
-                        place="kamai" if account.book == PLATFORM_BOOK else "",
-                        client=clients.get(txn_id, ""),
-                        description=reference or "",
-                        fingerprint=f"ledger-posting:{posting_id}",
-                        transaction_id=txn_id,
-                    )
+    except LedgerError as error:
+        raise BooksError(str(error)) from None
+    return Entry.objects.get(transaction=reversal, reverses=entry)
+
+
+def expense_correct(*, user, entry: Entry, idempotency_key: str, **values) -> Entry:
+    """Correct a hand-recorded expense: reverse it and record the corrected one, in one transaction."""
+    with transaction.atomic():
+        entry_reverse(user=user, entry=entry, idempotency_key=idempotency_key)
+        return expense_record(user=user, idempotency_key=f"correct:{entry.pk}:{idempotency_key}", **values)
+
+
+def remittance_from_withdrawal(*, withdrawal) -> Remittance | None:
+    """A Kamai withdrawal the bank credited becomes the freelancer's remittance, in the database transaction that
+    settles it: the amount sent, the realized PKR (or, for a foreign-currency account, the wallet's carrying
+    value), the tax the bank withheld, the PRC number and purpose code. The Kamai fee is an expense at the
+    wallet's carrying value, and the difference between the realized PKR and the carrying value of what was sent
+    is the exchange gain or loss. Personal book: cash:bank:PKR +net · tax:withheld +t · fx:PKR −(net+t);
+    fx:<CUR> +S · kamai:wallet:<CUR> −S. Nothing for a PKR wallet but the fee."""
+    from books.projection import KAMAI_PLACE
+
+    user = withdrawal.freelancer
+    transfer = Entry.objects.filter(
+        user=user, transaction_id=withdrawal.hold.settlement_id, kind=EntryKind.TRANSFER
+    ).first()
+    carried = transfer.pkr_minor if transfer is not None else None
+    currency = withdrawal.currency
+    sent_minor = withdrawal.amount_minor - withdrawal.fee_minor
+    today = timezone.localdate()
+    base = {"user": user, "origin": Origin.LEDGER, "occurred_on": today, "source": Source.KAMAI, "place": KAMAI_PLACE}
+    entries = []
+    fee_pkr = None
+    if withdrawal.fee_minor:
+        if currency == "PKR":
+            fee_pkr = withdrawal.fee_minor
+        elif carried is not None:
+            fee_pkr = carried * withdrawal.fee_minor // withdrawal.amount_minor
+        entries.append(
+            Entry(
+                **base,
+                kind=EntryKind.EXPENSE,
+                amount_minor=withdrawal.fee_minor,
+                currency=currency,
+                pkr_minor=fee_pkr,
+                pkr_basis=PkrBasis.PKR
+                if currency == "PKR"
+                else (PkrBasis.REFERENCE if fee_pkr is not None else PkrBasis.MISSING),
+                category=ExpenseCategory.FEES,
+                description=_("Kamai withdrawal fee, withdrawal #%(id)d") % {"id": withdrawal.pk},
+                fingerprint=f"withdrawal:{withdrawal.pk}:fee",
+                transaction_id=withdrawal.hold.settlement_id,
+            )
+        )
+    remittance = None
+    if currency != "PKR":
+        sent_carried = None if carried is None else carried - (fee_pkr or 0)
+        sent = from_minor(sent_minor, currency)
+        drawn = personal_account(user=user, spec=chart.kamai_wallet_drawn(user.pk, currency))
+        memo = f"Kamai withdrawal #{withdrawal.pk} to {withdrawal.bank_account.bank_name}"[:255]
+        if withdrawal.realized_pkr_minor is None:
+            # Paid into a foreign-currency account: the money stays in its currency until the freelancer converts.
+            if withdrawal.tax_withheld_minor:
+                raise BooksError(_("Enter the PKR amount the bank credited, to record the tax it withheld."))
+            legs = [Leg(cash(user, "bank", currency), sent), Leg(drawn, -sent)]
+            gross_minor = sent_carried
+        else:
+            gross_minor = withdrawal.realized_pkr_minor + withdrawal.tax_withheld_minor
+            book = personal_book(user.pk)
+            legs = [
+                Leg(cash(user, "bank", "PKR"), from_minor(withdrawal.realized_pkr_minor, "PKR")),
+                Leg(fx_clearing_account(currency="PKR", book=book), -from_minor(gross_minor, "PKR")),
+                Leg(fx_clearing_account(currency=currency, book=book), sent),
+                Leg(drawn, -sent),
+            ]
+            if withdrawal.tax_withheld_minor:
+                legs.append(Leg(tax_withheld_account(user), from_minor(withdrawal.tax_withheld_minor, "PKR")))
+        try:
+            txn = post_transaction(
+                legs,
+                idempotency_key=f"withdrawal:{withdrawal.pk}:remittance",
+                kind=chart.TxnKind.WITHDRAWAL_REMITTANCE,
+                memo=memo,
+                reference=f"withdrawal:{withdrawal.pk}",
+            )
+        except LedgerError as error:
+            raise BooksError(str(error)) from None
+        if sent_carried is not None and withdrawal.realized_pkr_minor is not None:
+            entries.append(
+                Entry(
+                    **{**base, "source": Source.FX},
+                    kind=EntryKind.INCOME,
+                    amount_minor=0,
+                    currency=currency,
+                    pkr_minor=gross_minor - sent_carried,
+                    pkr_basis=PkrBasis.REALIZED,
+                    fx_rate=(from_minor(gross_minor, "PKR") / sent).quantize(Decimal("0.00000001")),
+                    description=_("Exchange gain or loss on withdrawal #%(id)d: realized against the wallet's value")
+                    % {"id": withdrawal.pk},
+                    fingerprint=f"withdrawal:{withdrawal.pk}:fx",
+                    transaction_id=txn.pk,
                 )
-            Entry.objects.bulk_create(new, ignore_conflicts=True)
-            added = len(new)
-    _fill_missing_rates(user)
-    LedgerSync.objects.update_or_create(user=user, defaults={"synced_at": now})
-    return added
-
-
-def _receivable_clients(transaction_ids: list[int]) -> dict[int, str]:
-    """An invoice's income posting has a receivable:<client id> sibling; that names the client."""
-    found = {}
-    for txn_id, code in Posting.objects.filter(
-        transaction_id__in=transaction_ids, account__code__contains=":receivable:"
-    ).values_list("transaction_id", "account__code"):
-        parts = code.split(":")
-        found[txn_id] = parts[parts.index("receivable") + 1]
-    return client_names(found)
-
-
-def client_names(by_key: dict) -> dict:
-    """Replace invoicing client ids (from receivable account codes) with the clients' names."""
-    from invoicing.models import Client
-
-    ids = {int(value) for value in by_key.values() if str(value).isdigit()}
-    names = dict(Client.objects.filter(pk__in=ids).values_list("pk", "name"))
-    return {key: names.get(int(value), value) if str(value).isdigit() else value for key, value in by_key.items()}
-
-
-def _fill_missing_rates(user) -> None:
-    """Entries recorded before the day's rate was published get their PKR value once it is."""
-    missing = list(Entry.objects.filter(user=user, pkr_basis=PkrBasis.MISSING))
-    if not missing:
-        return
-    rates = RateBook({e.currency for e in missing})
-    changed = []
-    for entry in missing:
-        pkr_minor, rate = rates.pkr_minor(entry.amount, entry.currency, entry.occurred_on)
-        if rate is not None:
-            entry.pkr_minor, entry.fx_rate, entry.pkr_basis = pkr_minor, rate, PkrBasis.REFERENCE
-            changed.append(entry)
-    if changed:
-        Entry.objects.bulk_update(changed, ["pkr_minor", "fx_rate", "pkr_basis"])
+            )
+        if gross_minor is None:
+            Entry.objects.bulk_create(entries)
+            return None  # an FCY payout whose PKR value is not known yet: no PKR remittance to report
+        remittance = Remittance.objects.create(
+            user=user,
+            received_on=today,
+            currency=currency,
+            amount_minor=sent_minor,
+            pkr_net_minor=gross_minor - withdrawal.tax_withheld_minor,
+            tax_withheld_minor=withdrawal.tax_withheld_minor,
+            from_place=KAMAI_PLACE,
+            bank=withdrawal.bank_account.bank_name[:80],
+            prc_number=withdrawal.prc_number[:40],
+            purpose_code=withdrawal.purpose_code[:8],
+            transaction=txn,
+            withdrawal=withdrawal,
+        )
+    Entry.objects.bulk_create(entries)
+    return remittance

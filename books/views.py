@@ -37,7 +37,6 @@ def _month_label(month: date) -> str:
 
 @login_required
 def books_home(request):
-    services.book_sync_from_ledger(user=request.user)
     today = timezone.localdate()
     fy = fiscal_year(today)
     kind = request.GET.get("kind", "")

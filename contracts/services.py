@@ -46,6 +46,7 @@ from contracts.models import (
 )
 from contracts.providers import get_provider
 from contracts.terms import basis_points_of, late_penalty_minor
+from ledger import chart
 from ledger.money import MoneyError, format_minor, from_minor, to_minor
 from ledger.selectors import account_balance_minor, natural_minor
 from ledger.services import (
@@ -511,7 +512,7 @@ def _post_payin(payin: PayIn) -> None:
             (client_funds_account(client=payin.client, currency=currency), -payin.amount_minor),
         ),
         idempotency_key=f"payin:{payin.pk}",
-        kind="payin",
+        kind=chart.TxnKind.PAYIN,
         memo=f"Pay-in {payin.reference} via {payin.provider}",
         reference=f"payin:{payin.pk}",
     )
@@ -526,7 +527,7 @@ def _fund_from_client_funds(milestone: Milestone, actor) -> None:
             (contract_escrow_account(contract_id=contract.pk, currency=currency), -milestone.escrow_minor),
         ),
         idempotency_key=f"milestone:{milestone.pk}:fund",
-        kind="escrow_fund",
+        kind=chart.TxnKind.ESCROW_FUND,
         memo=f"Fund milestone “{milestone.title}”",
         reference=f"milestone:{milestone.pk}",
     )
@@ -642,7 +643,7 @@ def _retainer_into_escrow(payin: PayIn, actor) -> None:
             (contract_escrow_account(contract_id=contract.pk, currency=payin.currency), -payin.amount_minor),
         ),
         idempotency_key=f"payin:{payin.pk}:retainer",
-        kind="escrow_fund",
+        kind=chart.TxnKind.ESCROW_FUND,
         memo=f"Retainer for “{contract.title}”",
         reference=f"contract:{contract.pk}",
     )
@@ -727,7 +728,7 @@ def _release(milestone: Milestone, actor, *, automatic: bool) -> None:
     post_transaction(
         _release_legs(contract, gross_minor=milestone.escrow_minor, fee_base_minor=milestone.amount_minor),
         idempotency_key=f"milestone:{milestone.pk}:release",
-        kind="escrow_release",
+        kind=chart.TxnKind.ESCROW_RELEASE,
         memo=f"Release “{milestone.title}”" + (" (automatic)" if automatic else ""),
         reference=f"milestone:{milestone.pk}",
     )
@@ -773,7 +774,7 @@ def _refund(milestone: Milestone, actor, why: str) -> None:
             (client_funds_account(client=contract.client, currency=contract.currency), -milestone.escrow_minor),
         ),
         idempotency_key=f"milestone:{milestone.pk}:refund",
-        kind="escrow_refund",
+        kind=chart.TxnKind.ESCROW_REFUND,
         memo=f"Refund “{milestone.title}”",
         reference=f"milestone:{milestone.pk}",
     )
@@ -848,7 +849,7 @@ def _return_retainer(contract: Contract, actor) -> None:
         post_transaction(
             _legs((escrow, left), (client_funds_account(client=contract.client, currency=contract.currency), -left)),
             idempotency_key=f"contract:{contract.pk}:retainer_return",
-            kind="escrow_refund",
+            kind=chart.TxnKind.ESCROW_REFUND,
             memo="Unused retainer returned",
             reference=f"contract:{contract.pk}",
         )
@@ -1014,7 +1015,7 @@ def _bill_week(week: HourlyWeek, actor) -> None:
         post_transaction(
             _release_legs(contract, gross_minor=billed, fee_base_minor=billed),
             idempotency_key=f"week:{week.pk}:bill",
-            kind="hourly_bill",
+            kind=chart.TxnKind.HOURLY_BILL,
             memo=f"Week of {week.week_start} on “{contract.title}”",
             reference=f"week:{week.pk}",
         )
@@ -1150,7 +1151,7 @@ def dispute_decide(*, dispute: Dispute, staff, to_freelancer: Decimal, to_client
             post_transaction(
                 legs,
                 idempotency_key=f"dispute:{dispute.pk}:decide",
-                kind="dispute_decision",
+                kind=chart.TxnKind.DISPUTE_DECISION,
                 memo=f"Dispute #{dispute.pk} decision",
                 reference=f"dispute:{dispute.pk}",
             )
@@ -1171,7 +1172,7 @@ def dispute_decide(*, dispute: Dispute, staff, to_freelancer: Decimal, to_client
         post_transaction(
             _merge(legs),
             idempotency_key=f"dispute:{dispute.pk}:decide",
-            kind="dispute_decision",
+            kind=chart.TxnKind.DISPUTE_DECISION,
             memo=f"Dispute #{dispute.pk} decision",
             reference=f"dispute:{dispute.pk}",
         )

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ledger.money import CURRENCY_CHOICES, from_minor
+from ledger.money import CURRENCY_CHOICES, convert, from_minor, to_minor
 
 
 class InvoiceState(models.TextChoices):
@@ -243,6 +243,12 @@ class Invoice(models.Model):
     paid_minor = models.BigIntegerField(default=0)
     credited_minor = models.BigIntegerField(default=0)
 
+    # The reference rate frozen when the invoice was issued (PKR per unit of `currency`): its PKR equivalent,
+    # the value it enters the books at, and what realized PKR on a payment is measured against.
+    pkr_rate = models.ForeignKey(
+        "ledger.ExchangeRate", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
     # Client link: the token is signed (django.core.signing) over the id and this random nonce.
     link_nonce = models.CharField(max_length=32, blank=True)
     recurring_template = models.ForeignKey(
@@ -260,6 +266,7 @@ class Invoice(models.Model):
 
     class Meta:
         ordering = ["-issue_date", "-id"]
+
         indexes = [
             models.Index(fields=["freelancer", "state"], name="inv_owner_state_idx"),
             models.Index(fields=["state", "due_date"], name="inv_state_due_idx"),
@@ -280,6 +287,18 @@ class Invoice(models.Model):
 
     def __str__(self):
         return self.number or f"Draft {self.pk}"
+
+    @property
+    def pkr_equivalent_minor(self) -> int | None:
+        """The total in PKR at the frozen rate, rounded once."""
+        if self.pkr_rate is None:
+            return None
+        return to_minor(convert(self.total, self.pkr_rate.rate, "PKR"), "PKR")
+
+    @property
+    def pkr_equivalent(self):
+        minor = self.pkr_equivalent_minor
+        return None if minor is None else from_minor(minor, "PKR")
 
     @property
     def is_credit_note(self) -> bool:

@@ -56,9 +56,10 @@ from invoicing.models import (
     ReminderKind,
     ReminderLog,
 )
+from ledger import chart
 from ledger.errors import ExchangeRateError, LedgerError
 from ledger.fx import exchange_rate_on
-from ledger.models import AccountKind, Transaction
+from ledger.models import Transaction
 from ledger.money import MoneyError, check_currency, format_minor, from_minor, quantize_rate, to_minor
 from ledger.services import Leg, convert_currency, personal_account, post_transaction, reverse_transaction
 
@@ -107,21 +108,27 @@ def _locked(invoice: Invoice, freelancer) -> Invoice:
 
 def _receivable(invoice: Invoice):
     return personal_account(
-        user=invoice.freelancer,
-        path=f"receivable:{invoice.client_id}",
-        kind=AccountKind.ASSET,
-        currency=invoice.currency,
+        user=invoice.freelancer, spec=chart.receivable(invoice.freelancer_id, invoice.client_id, invoice.currency)
     )
 
 
 def _income(invoice: Invoice, source: str = "invoices"):
-    return personal_account(
-        user=invoice.freelancer, path=f"income:{source}", kind=AccountKind.INCOME, currency=invoice.currency
-    )
+    return personal_account(user=invoice.freelancer, spec=chart.income(invoice.freelancer_id, source, invoice.currency))
 
 
 def _cash(user, place: str, currency: str):
-    return personal_account(user=user, path=f"cash:{place}", kind=AccountKind.ASSET, currency=currency)
+    return personal_account(user=user, spec=chart.cash(user.pk, place, currency))
+
+
+def _frozen_rate(currency: str, on: date):
+    """The reference rate of the issue day (the latest published on or before it), or None for PKR or when
+    no rate was published yet: then the books value the invoice at the rate of the day once it arrives."""
+    if currency == "PKR":
+        return None
+    try:
+        return exchange_rate_on(base=currency, on=on)
+    except ExchangeRateError:
+        return None
 
 
 def _post(legs, **kwargs) -> Transaction:
@@ -489,10 +496,12 @@ def invoice_issue(*, invoice: Invoice, freelancer, send_email: bool = True) -> I
         invoice.link_nonce = secrets.token_hex(16)
         if invoice.payment_method is not None:
             invoice.payment_instructions = invoice.payment_method.instructions
+        invoice.pkr_rate = _frozen_rate(invoice.currency, invoice.issue_date)
         _post(
             [Leg(_receivable(invoice), invoice.total), Leg(_income(invoice), -invoice.total)],
             idempotency_key=f"invoice:{invoice.pk}:issue",
-            kind="invoice_issue",
+            kind=chart.TxnKind.INVOICE_ISSUE,
+            valued_at=invoice.pkr_rate,
             memo=f"Invoice {invoice.number} to {invoice.client.name}"[:255],
             reference=f"invoice:{invoice.pk}",
         )
@@ -621,16 +630,18 @@ def payment_record(
         posted = _post(
             [Leg(cash, from_minor(minor, currency)), Leg(_receivable(invoice), -from_minor(minor, currency))],
             idempotency_key=f"invoice-payment:{idempotency_key}",
-            kind="invoice_payment",
+            kind=chart.TxnKind.INVOICE_PAYMENT,
             memo=f"Payment on {invoice.number}"[:255],
             reference=f"invoice:{invoice.pk}",
         )
         conversion = None
         if realized_minor is not None:
             try:
-                try:
-                    rate_kwargs = {"exchange_rate": exchange_rate_on(base=currency, on=received_on)}
-                except ExchangeRateError:
+                # Measured against the rate frozen at issue: the difference is the exchange gain or loss.
+                frozen = invoice.pkr_rate or _frozen_rate(currency, received_on)
+                if frozen is not None:
+                    rate_kwargs = {"exchange_rate": frozen}
+                else:
                     rate_kwargs = {"rate": quantize_rate(Decimal(realized_minor) / Decimal(minor))}
                 conversion = convert_currency(
                     source=cash,
@@ -733,7 +744,8 @@ def credit_note_issue(
         _post(
             [Leg(_income(invoice), value), Leg(_receivable(invoice), -value)],
             idempotency_key=f"invoice:{note.pk}:issue",
-            kind="invoice_credit_note",
+            kind=chart.TxnKind.INVOICE_CREDIT_NOTE,
+            valued_at=invoice.pkr_rate,
             memo=f"Credit note {note.number} for {invoice.number}"[:255],
             reference=f"invoice:{note.pk}",
         )
@@ -789,7 +801,8 @@ def _charge_late_fee(invoice: Invoice, period: int) -> int:
     _post(
         [Leg(_receivable(invoice), value), Leg(_income(invoice, "late_fees"), -value)],
         idempotency_key=f"invoice:{invoice.pk}:late-fee:{period}",
-        kind="invoice_late_fee",
+        kind=chart.TxnKind.INVOICE_LATE_FEE,
+        valued_at=invoice.pkr_rate,
         memo=f"Late fee {period} on {invoice.number}"[:255],
         reference=f"invoice:{invoice.pk}",
     )

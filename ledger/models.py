@@ -91,9 +91,9 @@ class Account(models.Model):
 
     @property
     def label(self) -> str:
-        parts = self.code.split(":")
-        role = parts[-2] if len(parts) >= 2 else ""
-        return str(ACCOUNT_ROLE_LABELS.get(role, self.name or self.code))
+        from ledger.chart import parse  # the chart builds on these models
+
+        return str(ACCOUNT_ROLE_LABELS.get(parse(self.code).role, self.name or self.code))
 
     @property
     def sign(self) -> int:

@@ -33,7 +33,7 @@ from decimal import Decimal
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from ledger import sql
+from ledger import chart, sql
 from ledger.errors import (
     BookMismatch,
     CurrencyMismatch,
@@ -98,114 +98,58 @@ def account_get_or_create(
     return account
 
 
-def platform_bank_account(*, currency: str) -> Account:
+def account_for(spec: chart.Spec, *, owner=None) -> Account:
+    """The account a chart-of-accounts spec describes, created on first use."""
     return account_get_or_create(
-        code=f"platform:bank:{currency}",
-        book=PLATFORM_BOOK,
-        kind=AccountKind.ASSET,
-        currency=currency,
-        owner_ref="platform",
-        name=f"Platform bank {currency}",
+        code=spec.code,
+        book=spec.book,
+        kind=spec.kind,
+        currency=spec.currency,
+        owner=owner,
+        owner_ref=spec.owner_ref,
+        no_negative=spec.no_negative,
+        name=spec.name or spec.code,
     )
+
+
+def platform_bank_account(*, currency: str) -> Account:
+    return account_for(chart.platform_bank(currency))
 
 
 def client_funds_account(*, client, currency: str) -> Account:
-    return account_get_or_create(
-        code=f"client:{client.pk}:funds:{currency}",
-        book=PLATFORM_BOOK,
-        kind=AccountKind.LIABILITY,
-        currency=currency,
-        owner=client,
-        no_negative=True,
-        name=f"Client funds {currency}",
-    )
+    return account_for(chart.client_funds(client.pk, currency), owner=client)
 
 
 def contract_escrow_account(*, contract_id: int, currency: str) -> Account:
-    return account_get_or_create(
-        code=f"contract:{contract_id}:escrow:{currency}",
-        book=PLATFORM_BOOK,
-        kind=AccountKind.LIABILITY,
-        currency=currency,
-        owner_ref=f"contract:{contract_id}",
-        no_negative=True,
-        name=f"Escrow {currency}",
-    )
+    return account_for(chart.contract_escrow(contract_id, currency))
 
 
 def freelancer_wallet_account(*, freelancer, currency: str) -> Account:
-    return account_get_or_create(
-        code=f"freelancer:{freelancer.pk}:wallet:{currency}",
-        book=PLATFORM_BOOK,
-        kind=AccountKind.LIABILITY,
-        currency=currency,
-        owner=freelancer,
-        no_negative=True,
-        name=f"Wallet {currency}",
-    )
+    return account_for(chart.freelancer_wallet(freelancer.pk, currency), owner=freelancer)
 
 
 def platform_payouts_account(*, currency: str) -> Account:
-    return account_get_or_create(
-        code=f"platform:payouts:{currency}",
-        book=PLATFORM_BOOK,
-        kind=AccountKind.LIABILITY,
-        currency=currency,
-        owner_ref="platform",
-        name=f"Payouts in transit {currency}",
-    )
+    return account_for(chart.platform_payouts(currency))
 
 
 def platform_fees_account(*, currency: str) -> Account:
-    return account_get_or_create(
-        code=f"platform:fees:{currency}",
-        book=PLATFORM_BOOK,
-        kind=AccountKind.INCOME,
-        currency=currency,
-        owner_ref="platform",
-        name=f"Platform fees {currency}",
-    )
-
-
-def _book_prefix(book: str) -> str:
-    return "platform" if book == PLATFORM_BOOK else book
+    return account_for(chart.platform_fees(currency))
 
 
 def fx_clearing_account(*, currency: str, book: str = PLATFORM_BOOK) -> Account:
     """The per-currency clearing account conversions pass through, so each currency still sums to zero."""
-    return account_get_or_create(
-        code=f"{_book_prefix(book)}:fx:{currency}",
-        book=book,
-        kind=AccountKind.EQUITY,
-        currency=currency,
-        owner_ref=book,
-        name=f"FX clearing {currency}",
-    )
+    return account_for(chart.fx_clearing(currency, book))
 
 
 def fx_gain_loss_account(*, currency: str, book: str = PLATFORM_BOOK) -> Account:
-    return account_get_or_create(
-        code=f"{_book_prefix(book)}:fx_gain_loss:{currency}",
-        book=book,
-        kind=AccountKind.INCOME,
-        currency=currency,
-        owner_ref=book,
-        name=f"FX gain/loss {currency}",
-    )
+    return account_for(chart.fx_gain_loss(currency, book))
 
 
-def personal_account(*, user, path: str, kind: str, currency: str, no_negative: bool = False) -> Account:
-    """An account in the user's personal book: path like "cash:payoneer", "income:invoices"."""
-    book = personal_book(user.pk)
-    return account_get_or_create(
-        code=f"{book}:{path}:{currency}",
-        book=book,
-        kind=kind,
-        currency=currency,
-        owner=user,
-        no_negative=no_negative,
-        name=f"{path} {currency}",
-    )
+def personal_account(*, user, spec: chart.Spec) -> Account:
+    """An account in the user's personal book, from a chart spec (chart.cash, chart.income, ...)."""
+    if spec.book != personal_book(user.pk):
+        raise UnknownAccount(f"{spec.code} is not in {personal_book(user.pk)}.")
+    return account_for(spec, owner=user)
 
 
 # --- Preparing postings (validation, no writes) ---------------------------------------------------------
@@ -289,8 +233,8 @@ _TEXT_LIMITS = {"kind": 40, "memo": 255, "reference": 120}
 
 
 def _check_text(**values: str) -> None:
-    if not values.get("kind"):
-        raise InvalidPostings("A transaction needs a kind.")
+    if values.get("kind") not in chart.TxnKind.values:
+        raise InvalidPostings(f"Unknown transaction kind {values.get('kind')!r}; add it to ledger.chart.TxnKind.")
     for name, value in values.items():
         if not isinstance(value, str):
             raise InvalidPostings(f"The {name} must be text.")
@@ -361,6 +305,28 @@ def _prepare(
         reverses_id=reverses_id,
         fx=fx,
     )
+
+
+# --- Read models written with the postings ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A transaction just written, with its legs (account, signed minor units), for read models."""
+
+    transaction: Transaction
+    legs: list[tuple[Account, int]]
+
+
+_PROJECTORS: list = []
+
+
+def register_projector(projector) -> None:
+    """Call `projector(list[Posted])` inside the database transaction that writes postings, so a read model
+    (the freelancer's books) is written with them or not at all. Apps register theirs in AppConfig.ready;
+    the ledger knows nothing of what they build (DECISIONS 21)."""
+    if projector not in _PROJECTORS:
+        _PROJECTORS.append(projector)
 
 
 # --- Applying prepared transactions under lock ---------------------------------------------------------
@@ -443,6 +409,10 @@ def _apply(prepared: list[_Prepared], locked: dict[int, Account], held_deltas: d
         )
         row._state.adding, row._state.db = False, connection.alias
         rows.append(row)
+    if _PROJECTORS:
+        posted = [Posted(row, p.legs) for row, p in zip(rows, prepared, strict=True)]
+        for projector in _PROJECTORS:
+            projector(posted)
     return rows
 
 
@@ -475,11 +445,16 @@ def post_transaction(
     memo: str = "",
     reference: str = "",
     reverses: Transaction | None = None,
+    valued_at: ExchangeRate | None = None,
     _fx: dict | None = None,
 ) -> Transaction:
     """Post one balanced transaction: postings are Leg(account, Decimal amount) or (account, amount) pairs,
     debit positive. Moves the accounts' balances; refuses to overdraw a no-negative account. Posting the
-    same key with the same content again returns the original transaction and moves nothing."""
+    same key with the same content again returns the original transaction and moves nothing. `valued_at`
+    records the reference rate the transaction's foreign amounts are valued at in PKR (an invoice's frozen
+    rate); it moves nothing."""
+    if valued_at is not None:
+        _fx = {"rate": valued_at.rate, "reference_rate": valued_at.rate, "exchange_rate_id": valued_at.pk}
     prep = _prepare(
         postings,
         idempotency_key=idempotency_key,
@@ -553,7 +528,7 @@ def reverse_transaction(*, original: Transaction, idempotency_key: str = "", mem
     return post_transaction(
         legs,
         idempotency_key=idempotency_key or f"reversal:{original.pk}",
-        kind="reversal",
+        kind=chart.TxnKind.REVERSAL,
         memo=memo or f"Reversal of {original.kind} {original.pk}",
         reference=f"transaction:{original.pk}",
         reverses=original,
@@ -749,7 +724,7 @@ def convert_currency(
     return post_transaction(
         legs,
         idempotency_key=idempotency_key,
-        kind="conversion",
+        kind=chart.TxnKind.CONVERSION,
         memo=memo or f"{src.currency} → {tgt.currency}",
         reference=reference,
         _fx=fx,

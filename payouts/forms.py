@@ -85,17 +85,29 @@ class SettleForm(IdempotentForm):
     realized_pkr = forms.CharField(
         label=_("PKR credited"), max_length=20, required=False, help_text=_("From the bank's advice.")
     )
+    tax_withheld = forms.CharField(
+        label=_("Tax the bank withheld (PKR)"),
+        max_length=20,
+        required=False,
+        help_text=_("s.154A, as stated on the bank's advice or PRC."),
+    )
     prc_number = forms.CharField(label=_("PRC number"), max_length=80, required=False)
     purpose_code = forms.CharField(label=_("Purpose code"), max_length=8, initial=DEFAULT_PURPOSE_CODE)
 
-    def clean_realized_pkr(self):
-        raw = self.cleaned_data.get("realized_pkr")
+    def _pkr(self, name):
+        raw = self.cleaned_data.get(name)
         if not raw:
             return None
         try:
             return parse_amount(raw, "PKR")
         except MoneyError as error:
             raise ValidationError(str(error)) from None
+
+    def clean_realized_pkr(self):
+        return self._pkr("realized_pkr")
+
+    def clean_tax_withheld(self):
+        return self._pkr("tax_withheld")
 
 
 class FailForm(IdempotentForm):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ledger import chart
 from ledger.errors import ExchangeRateError
 from ledger.fx import exchange_rate_on
 from ledger.models import PLATFORM_BOOK, Account, ExchangeRate
@@ -57,8 +58,7 @@ class WalletLine:
 
 
 def _is_wallet(account: Account) -> bool:
-    parts = account.code.split(":")
-    return account.book == PLATFORM_BOOK and len(parts) >= 2 and parts[-2] == "wallet"
+    return account.book == PLATFORM_BOOK and chart.parse(account.code).role == chart.Role.WALLET
 
 
 def wallet_lines(*, user) -> list[WalletLine]:

@@ -27,6 +27,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from books.errors import BooksError
+from books.services import remittance_from_withdrawal
+from ledger import chart
 from ledger.errors import InsufficientFunds, LedgerError
 from ledger.models import Account, ExchangeRate
 from ledger.money import MoneyError, convert, format_minor, from_minor, to_minor
@@ -237,7 +240,7 @@ def withdrawal_request(
                 credit_account=platform_payouts_account(currency=currency),
                 amount=quote.amount,
                 idempotency_key=f"withdrawal:{withdrawal.pk}:hold",
-                kind="withdrawal",
+                kind=chart.TxnKind.WITHDRAWAL,
                 memo=f"Withdrawal to {bank_account.bank_name} {bank_account.masked_iban}"[:255],
                 reference=f"withdrawal:{withdrawal.pk}",
             )
@@ -310,6 +313,7 @@ def withdrawal_settle(
     prc_number: str,
     idempotency_key: str,
     purpose_code: str = "",
+    tax_withheld: Decimal | None = None,
 ) -> Withdrawal:
     """The bank paid it: post the hold (wallet → payouts), then pay out of Kamai's bank (payouts → bank, the
     fee to platform:fees), and record the bank reference, the PKR the bank credited and the PRC number.
@@ -331,6 +335,14 @@ def withdrawal_settle(
             raise PayoutError(str(error)) from None
         if realized_minor <= 0:
             raise PayoutError(_("The PKR amount credited must be more than zero."))
+    withheld_minor = 0
+    if tax_withheld:
+        try:
+            withheld_minor = to_minor(tax_withheld, "PKR")
+        except MoneyError as error:
+            raise PayoutError(str(error)) from None
+        if withheld_minor < 0:
+            raise PayoutError(_("The tax withheld cannot be negative."))
     with transaction.atomic():
         row = _locked(withdrawal)
         if not _move(row, WithdrawalState.SETTLED, key):
@@ -352,7 +364,7 @@ def withdrawal_settle(
             row.settlement = post_transaction(
                 legs,
                 idempotency_key=f"withdrawal:{row.pk}:paid",
-                kind="withdrawal_paid",
+                kind=chart.TxnKind.WITHDRAWAL_PAID,
                 memo=f"Paid to {row.bank_account.bank_name}, ref {bank_reference}"[:255],
                 reference=f"withdrawal:{row.pk}",
             )
@@ -362,10 +374,15 @@ def withdrawal_settle(
         row.bank_reference = bank_reference
         row.prc_number = prc_number
         row.realized_pkr_minor = realized_minor
+        row.tax_withheld_minor = withheld_minor
         if purpose_code:
             row.purpose_code = purpose_code
         row.resolution_key, row.resolved_by, row.resolved_at = key, staff, timezone.now()
         row.save()
+        try:
+            remittance_from_withdrawal(withdrawal=row)
+        except BooksError as error:
+            raise PayoutError(str(error)) from None
         received = (
             format_minor(realized_minor, "PKR") if realized_minor is not None else format_minor(sent_minor, currency)
         )

@@ -146,6 +146,7 @@ def withdrawal_settle(request, pk):
             staff=request.user,
             bank_reference=data["bank_reference"],
             realized_pkr=data["realized_pkr"],
+            tax_withheld=data["tax_withheld"],
             prc_number=data["prc_number"],
             purpose_code=data["purpose_code"],
             idempotency_key=_key(request, form),

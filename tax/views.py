@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from books import charts
 from books import selectors as books
 from books.models import EntryKind
-from books.services import book_sync_from_ledger
 from tax import rules, selectors
 from tax.forms import TaxProfileForm
 from tax.models import TaxProfile
@@ -42,7 +41,6 @@ def _year(request) -> str:
 
 @login_required
 def tax_home(request):
-    book_sync_from_ledger(user=request.user)
     label = _year(request)
     today = timezone.localdate()
     est = selectors.estimate(user=request.user, fy=label, today=today)
@@ -100,7 +98,6 @@ def tax_profile(request):
 def _statement_context(request, year: str) -> dict:
     if year not in rules.RULES:
         raise Http404
-    book_sync_from_ledger(user=request.user)
     context = selectors.statement(user=request.user, fy=year)
     context.update({"disclaimer": rules.DISCLAIMER, "person": request.user, "generated": timezone.localdate()})
     return context

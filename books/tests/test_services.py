@@ -5,8 +5,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from books import services
+from books.projection import price_missing_entries
 from books.errors import BooksError
 from books.models import Entry, PkrBasis
+from ledger import chart
 from ledger.checks import ledger_problems
 from ledger.models import Transaction
 from ledger.services import Leg, freelancer_wallet_account, personal_account, platform_bank_account, post_transaction
@@ -75,7 +77,7 @@ def test_expense_before_any_rate_gets_its_value_once_the_rate_arrives(freelancer
     from ledger.models import ExchangeRate
 
     ExchangeRate.objects.create(base_currency="USD", rate_date=date(2025, 1, 1), rate=D("278.5"), source="sbp")
-    services.book_sync_from_ledger(user=freelancer)
+    assert price_missing_entries() == 1
     entry.refresh_from_db()
     assert entry.pkr == D("2785.00") and entry.pkr_basis == PkrBasis.REFERENCE
 
@@ -112,18 +114,15 @@ def test_domestic_income_with_withholding(freelancer):
     assert ledger_problems() == []
 
 
-def test_book_mirrors_kamai_wallet_releases_and_invoices_without_posting(freelancer, rates):
+def test_book_entries_are_written_with_the_postings_of_other_apps(freelancer, rates):
     wallet = freelancer_wallet_account(freelancer=freelancer, currency="USD")
     post_transaction([Leg(platform_bank_account(currency="USD"), D("300")), Leg(wallet, D("-300"))],
                      idempotency_key="release-1", kind="escrow_release", reference="milestone:1")  # fmt: skip
-    receivable = personal_account(user=freelancer, path="receivable:acme", kind="asset", currency="PKR")
-    income = personal_account(user=freelancer, path="income:invoices", kind="income", currency="PKR")
+    receivable = personal_account(user=freelancer, spec=chart.receivable(freelancer.pk, "acme", "PKR"))
+    income = personal_account(user=freelancer, spec=chart.income(freelancer.pk, "invoices", "PKR"))
     post_transaction([Leg(receivable, D("50000")), Leg(income, D("-50000"))], idempotency_key="inv-1",
                      kind="invoice_issue", reference="invoice:1")  # fmt: skip
-    before = Transaction.objects.count()
-    assert services.book_sync_from_ledger(user=freelancer) == 2
-    assert services.book_sync_from_ledger(user=freelancer) == 0
-    assert Transaction.objects.count() == before
+    assert Entry.objects.filter(user=freelancer).count() == 2
     kamai = Entry.objects.get(user=freelancer, source="kamai")
     invoice = Entry.objects.get(user=freelancer, source="invoices")
     assert (kamai.kind, kamai.amount, kamai.currency) == ("income", D("300.00"), "USD")
@@ -143,9 +142,8 @@ def test_invoice_income_in_the_book_names_the_client(freelancer, rates):
     from invoicing.models import Client
 
     client = Client.objects.create(freelancer=freelancer, name="Thames Digital Ltd", email="ap@thames.example")
-    receivable = personal_account(user=freelancer, path=f"receivable:{client.pk}", kind="asset", currency="PKR")
-    income = personal_account(user=freelancer, path="income:invoices", kind="income", currency="PKR")
+    receivable = personal_account(user=freelancer, spec=chart.receivable(freelancer.pk, client.pk, "PKR"))
+    income = personal_account(user=freelancer, spec=chart.income(freelancer.pk, "invoices", "PKR"))
     post_transaction([Leg(receivable, D("1000")), Leg(income, D("-1000"))], idempotency_key="inv-9",
                      kind="invoice_issue", reference="invoice:9")  # fmt: skip
-    services.book_sync_from_ledger(user=freelancer)
     assert Entry.objects.get(user=freelancer, source="invoices").client == "Thames Digital Ltd"

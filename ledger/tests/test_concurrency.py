@@ -63,7 +63,7 @@ def test_hammering_transfers_between_no_negative_accounts():
                 services.post_transaction(
                     [(wallets[source], amount), (wallets[target], -amount)],
                     idempotency_key=f"hammer:{n}:{step}",
-                    kind="transfer",
+                    kind="test",
                 )
             except InsufficientFunds:
                 refused.append(1)
@@ -78,7 +78,7 @@ def test_hammering_transfers_between_no_negative_accounts():
     balances = [Account.objects.get(pk=w.pk).natural_balance_minor for w in wallets]
     assert balances == expected
     assert min(balances) >= 0 and sum(balances) == 40_000
-    assert Transaction.objects.filter(kind="transfer").count() == len(done) == THREADS * 25 - len(refused)
+    assert Transaction.objects.filter(kind="test").count() == len(done) == THREADS * 25 - len(refused)
     assert ledger_problems() == []
 
 
@@ -131,11 +131,11 @@ def test_batch_replays_under_concurrency_create_each_transaction_once():
     wallet = services.contract_escrow_account(contract_id=8, currency="USD")
     bank = services.platform_bank_account(currency="USD")
     batch = [
-        {"postings": [(bank, Decimal("1.00")), (wallet, Decimal("-1.00"))], "idempotency_key": f"b:{i}", "kind": "x"}
+        {"postings": [(bank, Decimal("1.00")), (wallet, Decimal("-1.00"))], "idempotency_key": f"b:{i}", "kind": "test"}
         for i in range(10)
     ]
     _run_threads(lambda n: services.post_transactions(batch))
-    assert Transaction.objects.filter(kind="x").count() == 10
+    assert Transaction.objects.filter(kind="test").count() == 10
     wallet.refresh_from_db()
     assert wallet.balance == Decimal("10.00")
     assert ledger_problems() == []

@@ -68,7 +68,7 @@ def test_any_sequence_of_operations_keeps_every_invariant(ops):
                     posted.append(
                         (
                             services.post_transaction(
-                                [(bank, _usd(minor)), (usd[i], -_usd(minor))], idempotency_key=k, kind="deposit"
+                                [(bank, _usd(minor)), (usd[i], -_usd(minor))], idempotency_key=k, kind="test"
                             ),
                             {usd[i].pk: minor},
                         )
@@ -77,7 +77,7 @@ def test_any_sequence_of_operations_keeps_every_invariant(ops):
                 case ("transfer", i, j, minor):
                     try:
                         services.post_transaction(
-                            [(usd[i], _usd(minor)), (usd[j], -_usd(minor))], idempotency_key=k, kind="transfer"
+                            [(usd[i], _usd(minor)), (usd[j], -_usd(minor))], idempotency_key=k, kind="test"
                         )
                     except InsufficientFunds:
                         assert expected[usd[i].pk][0] - expected[usd[i].pk][1] < minor
@@ -89,7 +89,7 @@ def test_any_sequence_of_operations_keeps_every_invariant(ops):
                         {
                             "postings": [(usd[i], _usd(minor)), (usd[j], -_usd(minor))],
                             "idempotency_key": f"{k}:{n}",
-                            "kind": "transfer",
+                            "kind": "test",
                         }
                         for n, (i, j, minor) in enumerate(transfers)
                     ]

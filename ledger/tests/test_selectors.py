@@ -23,7 +23,7 @@ def test_statement_running_balance_and_opening(wallet):
     start = timezone.now()
     deposit(wallet, "5.00")
     payouts = services.platform_payouts_account(currency="USD")
-    services.post_transaction([(wallet, Decimal("3")), (payouts, Decimal("-3"))], idempotency_key=key(), kind="w")
+    services.post_transaction([(wallet, Decimal("3")), (payouts, Decimal("-3"))], idempotency_key=key(), kind="test")
     opening, postings = selectors.account_statement(account=wallet)
     assert opening == 0 and [p.running_minor for p in postings] == [-1000, -1500, -1200]
     opening, postings = selectors.account_statement(account=wallet, start=start)

@@ -23,7 +23,7 @@ def test_seed_is_idempotent_and_leaves_one_paid_and_one_waiting():
             Leg(freelancer_wallet_account(freelancer=bilal, currency="USD"), Decimal(-570)),
         ],
         idempotency_key="test:demo:pay-in",
-        kind="test_funding",
+        kind="test",
     )
     assert demo.seed()
     assert demo.seed() == ""

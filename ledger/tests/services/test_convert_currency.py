@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from ledger import services
+from ledger import chart, services
 from ledger.errors import CurrencyMismatch
 from ledger.models import ExchangeRate, Posting
 from ledger.money import MoneyError
@@ -80,10 +80,12 @@ def test_an_inverse_rate_converts_by_division(user):
 
 
 def test_a_personal_book_remittance_with_gain(user):
-    payoneer = services.personal_account(user=user, path="cash:payoneer", kind="asset", currency="USD")
-    bank = services.personal_account(user=user, path="cash:bank", kind="asset", currency="PKR")
-    income = services.personal_account(user=user, path="income:direct", kind="income", currency="USD")
-    services.post_transaction([(payoneer, Decimal("100")), (income, Decimal("-100"))], idempotency_key=key(), kind="x")
+    payoneer = services.personal_account(user=user, spec=chart.cash(user.pk, "payoneer", "USD"))
+    bank = services.personal_account(user=user, spec=chart.cash(user.pk, "bank", "PKR"))
+    income = services.personal_account(user=user, spec=chart.income(user.pk, "direct", "USD"))
+    services.post_transaction(
+        [(payoneer, Decimal("100")), (income, Decimal("-100"))], idempotency_key=key(), kind="test"
+    )
     services.convert_currency(
         source=payoneer,
         target=bank,

@@ -1,8 +1,9 @@
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
-from ledger import services
+from ledger import chart, services
 from ledger.errors import CurrencyMismatch, HoldError, IdempotencyConflict, InsufficientFunds
 from ledger.models import Hold, HoldStatus, Transaction
 from ledger.tests.helpers import assert_sound, deposit, key
@@ -56,7 +57,7 @@ def test_settling_posts_the_transfer_and_releases_the_reservation(wallet, payout
         services.void_hold(held)
     # The bank pays it out: the second half of the MONEY.md recipe.
     services.post_transaction(
-        [(payouts, Decimal("60.00")), (bank, Decimal("-60.00"))], idempotency_key=key(), kind="payout"
+        [(payouts, Decimal("60.00")), (bank, Decimal("-60.00"))], idempotency_key=key(), kind="test"
     )
     assert_sound()
 
@@ -109,12 +110,12 @@ def test_a_hold_stays_in_one_currency(wallet, user):
 
 
 def test_a_hold_on_an_asset_reserves_the_asset_side(user):
-    cash = services.personal_account(user=user, path="cash:wise", kind="asset", currency="USD", no_negative=True)
-    expense = services.personal_account(user=user, path="expense:software", kind="expense", currency="USD")
-    income = services.personal_account(user=user, path="income:direct", kind="income", currency="USD")
-    services.post_transaction([(cash, Decimal("50")), (income, Decimal("-50"))], idempotency_key=key(), kind="x")
+    cash = services.personal_account(user=user, spec=replace(chart.cash(user.pk, "wise", "USD"), no_negative=True))
+    expense = services.personal_account(user=user, spec=chart.expense(user.pk, "software", "USD"))
+    income = services.personal_account(user=user, spec=chart.income(user.pk, "direct", "USD"))
+    services.post_transaction([(cash, Decimal("50")), (income, Decimal("-50"))], idempotency_key=key(), kind="test")
     held = services.hold(
-        debit_account=expense, credit_account=cash, amount=Decimal("20"), idempotency_key=key(), kind="expense"
+        debit_account=expense, credit_account=cash, amount=Decimal("20"), idempotency_key=key(), kind="books_expense"
     )
     cash.refresh_from_db()
     assert (cash.held, cash.available) == (Decimal("20"), Decimal("30"))

@@ -14,7 +14,7 @@ def _transfer(source, target, amount, idempotency_key):
     return {
         "postings": [(source, Decimal(amount)), (target, -Decimal(amount))],
         "idempotency_key": idempotency_key,
-        "kind": "transfer",
+        "kind": "test",
         "reference": f"import:{idempotency_key}",
     }
 

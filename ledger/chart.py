@@ -1,0 +1,206 @@
+"""The chart of accounts and the transaction kinds: the one module that builds and reads account codes.
+
+An account code names the book, the owner, the role and the currency, colon-separated:
+
+    platform:bank:USD                  platform book, Kamai's bank or provider account
+    client:<id>:funds:USD              platform book, a client's prepaid balance
+    contract:<id>:escrow:USD           platform book, held for one contract
+    freelancer:<id>:wallet:USD         platform book, earned and withdrawable
+    platform:payouts:USD · platform:fees:USD · platform:fx:USD · platform:fx_gain_loss:PKR
+    personal:<user>:<role>[:<detail>]:<CUR>   a freelancer's own book (MONEY.md): receivable:<client>,
+                                       cash:<place>, income:<source>, expense:<category>, tax:withheld,
+                                       kamai:wallet (what arrived from the Kamai wallet), fx, fx_gain_loss
+
+Other modules call these builders and `parse`; none of them splits or glues codes itself.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from ledger.models import PLATFORM_BOOK, AccountKind, personal_book
+
+
+class TxnKind(models.TextChoices):
+    """Every kind of transaction the ledger holds; `Transaction.kind` takes only these."""
+
+    PAYIN = "payin", "Client pay-in"
+    ESCROW_FUND = "escrow_fund", "Milestone funded"
+    ESCROW_RELEASE = "escrow_release", "Milestone released"
+    ESCROW_REFUND = "escrow_refund", "Refund to client"
+    HOURLY_BILL = "hourly_bill", "Hourly week billed"
+    DISPUTE_DECISION = "dispute_decision", "Dispute decided"
+    WITHDRAWAL = "withdrawal", "Withdrawal"
+    WITHDRAWAL_PAID = "withdrawal_paid", "Withdrawal paid by the bank"
+    WITHDRAWAL_REMITTANCE = "withdrawal_remittance", "Withdrawal credited to the freelancer's bank"
+    CONVERSION = "conversion", "Currency conversion"
+    REVERSAL = "reversal", "Reversal"
+    INVOICE_ISSUE = "invoice_issue", "Invoice issued"
+    INVOICE_PAYMENT = "invoice_payment", "Invoice payment"
+    INVOICE_CREDIT_NOTE = "invoice_credit_note", "Credit note"
+    INVOICE_LATE_FEE = "invoice_late_fee", "Invoice late fee"
+    INVOICE_WRITE_OFF = "invoice_write_off", "Invoice written off"
+    BOOKS_EXPENSE = "books_expense", "Expense"
+    BOOKS_INCOME = "books_income", "Income"
+    BOOKS_REMITTANCE = "books_remittance", "Remittance"
+    BOOKS_IMPORT = "books_import", "Statement import row"
+    BOOKS_TRANSFER = "books_transfer", "Transfer between own accounts"
+    TEST = "test", "Test"
+
+
+# Kinds whose book entries the books app writes itself, with the facts only it knows (receipt, category,
+# client, statement row); every other kind is projected from its postings (books.projection).
+BOOKS_OWN_KINDS = frozenset(
+    {
+        TxnKind.BOOKS_EXPENSE,
+        TxnKind.BOOKS_INCOME,
+        TxnKind.BOOKS_REMITTANCE,
+        TxnKind.BOOKS_IMPORT,
+        TxnKind.BOOKS_TRANSFER,
+        TxnKind.WITHDRAWAL_REMITTANCE,
+    }
+)
+
+
+class Role(models.TextChoices):
+    BANK = "bank"
+    FUNDS = "funds"
+    ESCROW = "escrow"
+    WALLET = "wallet"
+    PAYOUTS = "payouts"
+    FEES = "fees"
+    FX = "fx"
+    FX_GAIN_LOSS = "fx_gain_loss"
+    RECEIVABLE = "receivable"
+    CASH = "cash"
+    INCOME = "income"
+    EXPENSE = "expense"
+    TAX = "tax"
+    KAMAI = "kamai"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Everything needed to create an account: its code, book, kind and how it may move."""
+
+    code: str
+    book: str
+    kind: str
+    currency: str
+    owner_ref: str = ""
+    no_negative: bool = False
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Code:
+    """A parsed account code. owner is the user, client or contract id ("" for platform accounts);
+    detail is the place, source, category, client id or "withheld"."""
+
+    book: str
+    owner: str
+    role: str
+    detail: str
+    currency: str
+
+    @property
+    def personal(self) -> bool:
+        return self.book != PLATFORM_BOOK
+
+
+def parse(code: str) -> Code:
+    parts = code.split(":")
+    currency = parts[-1]
+    if parts[0] == "personal":
+        return Code(personal_book(int(parts[1])), parts[1], parts[2], ":".join(parts[3:-1]), currency)
+    if parts[0] == "platform":
+        return Code(PLATFORM_BOOK, "", parts[1], "", currency)
+    return Code(PLATFORM_BOOK, parts[1], parts[2], "", currency)
+
+
+# --- Platform book --------------------------------------------------------------------------------------
+
+
+def platform_bank(currency: str) -> Spec:
+    return Spec(f"platform:bank:{currency}", PLATFORM_BOOK, AccountKind.ASSET, currency, "platform")
+
+
+def client_funds(client_id: int, currency: str) -> Spec:
+    return Spec(f"client:{client_id}:funds:{currency}", PLATFORM_BOOK, AccountKind.LIABILITY, currency, "", True)
+
+
+def contract_escrow(contract_id: int, currency: str) -> Spec:
+    return Spec(
+        f"contract:{contract_id}:escrow:{currency}",
+        PLATFORM_BOOK,
+        AccountKind.LIABILITY,
+        currency,
+        f"contract:{contract_id}",
+        True,
+    )
+
+
+def freelancer_wallet(user_id: int, currency: str) -> Spec:
+    return Spec(f"freelancer:{user_id}:wallet:{currency}", PLATFORM_BOOK, AccountKind.LIABILITY, currency, "", True)
+
+
+def wallet_prefix(user_id: int) -> str:
+    """The start every wallet code of this freelancer shares, for prefix queries."""
+    return f"freelancer:{user_id}:wallet:"
+
+
+def platform_payouts(currency: str) -> Spec:
+    return Spec(f"platform:payouts:{currency}", PLATFORM_BOOK, AccountKind.LIABILITY, currency, "platform")
+
+
+def platform_fees(currency: str) -> Spec:
+    return Spec(f"platform:fees:{currency}", PLATFORM_BOOK, AccountKind.INCOME, currency, "platform")
+
+
+def _book_prefix(book: str) -> str:
+    return "platform" if book == PLATFORM_BOOK else book
+
+
+def fx_clearing(currency: str, book: str = PLATFORM_BOOK) -> Spec:
+    return Spec(f"{_book_prefix(book)}:fx:{currency}", book, AccountKind.EQUITY, currency, book)
+
+
+def fx_gain_loss(currency: str, book: str = PLATFORM_BOOK) -> Spec:
+    return Spec(f"{_book_prefix(book)}:fx_gain_loss:{currency}", book, AccountKind.INCOME, currency, book)
+
+
+# --- A freelancer's personal book -----------------------------------------------------------------------
+
+
+def personal_prefix(user_id: int, role: str) -> str:
+    return f"{personal_book(user_id)}:{role}:"
+
+
+def _personal(user_id: int, path: str, kind: str, currency: str) -> Spec:
+    return Spec(f"{personal_book(user_id)}:{path}:{currency}", personal_book(user_id), kind, currency)
+
+
+def receivable(user_id: int, client_id: int, currency: str) -> Spec:
+    return _personal(user_id, f"{Role.RECEIVABLE}:{client_id}", AccountKind.ASSET, currency)
+
+
+def cash(user_id: int, place: str, currency: str) -> Spec:
+    return _personal(user_id, f"{Role.CASH}:{place}", AccountKind.ASSET, currency)
+
+
+def income(user_id: int, source: str, currency: str) -> Spec:
+    return _personal(user_id, f"{Role.INCOME}:{source}", AccountKind.INCOME, currency)
+
+
+def expense(user_id: int, category: str, currency: str) -> Spec:
+    return _personal(user_id, f"{Role.EXPENSE}:{category}", AccountKind.EXPENSE, currency)
+
+
+def tax_withheld(user_id: int) -> Spec:
+    return _personal(user_id, f"{Role.TAX}:withheld", AccountKind.ASSET, "PKR")
+
+
+def kamai_wallet_drawn(user_id: int, currency: str) -> Spec:
+    """What the freelancer drew from the Kamai wallet into their own book (equity: it was already counted as
+    income when the wallet was credited, in the platform book)."""
+    return _personal(user_id, f"{Role.KAMAI}:wallet", AccountKind.EQUITY, currency)
