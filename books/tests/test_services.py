@@ -5,9 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from books import services
-from books.projection import price_missing_entries
 from books.errors import BooksError
 from books.models import Entry, PkrBasis
+from books.projection import price_missing_entries
 from ledger import chart
 from ledger.checks import ledger_problems
 from ledger.models import Transaction
