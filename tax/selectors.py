@@ -216,7 +216,8 @@ def estimate(*, user, fy: str | date, today: date) -> Estimate:
     marked so (est.basis); a year before the first one with rules raises rules.UnknownFiscalYear."""
     year = rules.fiscal_year(fy)
     basis = rules.year_basis(year.label)
-    as_of = min(today, year.ends)
+    # A year not yet begun is estimated as of its first day (nothing to project yet); a past one as of its last.
+    as_of = min(max(today, year.starts), year.ends)
     status = status_of(user)
     result = Estimate(fy=year, as_of=as_of, status=status, basis=basis)
     # s.154A on each remittance in the year: what the bank deducted vs what the rule says. The purpose code on
@@ -272,7 +273,8 @@ def estimate(*, user, fy: str | date, today: date) -> Estimate:
     # Projection: the year so far scaled to twelve months (the past years are complete).
     elapsed = (as_of - year.starts).days + 1
     length = (year.ends - year.starts).days + 1
-    result.projection_factor = Decimal(length) / Decimal(elapsed) if today <= year.ends else Decimal(1)
+    in_progress = year.starts <= today <= year.ends
+    result.projection_factor = Decimal(length) / Decimal(elapsed) if in_progress else Decimal(1)
     projected_domestic = quantize(from_minor(result.domestic_taxable_minor, "PKR") * result.projection_factor, "PKR")
     result.slab = rules.non_salaried_tax(from_minor(result.domestic_taxable_minor, "PKR"), year.label)
     projected_slab = rules.non_salaried_tax(projected_domestic, year.label)

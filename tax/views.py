@@ -1,6 +1,8 @@
 """Tax pages: the year's estimate, the status that drives it, the annual statement (HTML and PDF) and the
 remittances missing a PRC. Every figure is an estimate, and the pages say so."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -21,13 +23,13 @@ from tax.services import TaxError, tax_profile_update
 
 
 def _valid_year(label: str) -> str:
-    """A fiscal year the tax pages can show: one with rules, or a later one up to next year, whose estimate uses
-    the latest rules carried forward (the page says so). Anything else is a 404."""
+    """A fiscal year the tax pages can show: one with rules, or a later one up to next fiscal year, whose
+    estimate uses the latest rules carried forward (the page says so). Anything else is a 404."""
     parsed = rules.parse_label(label)
     if parsed is None:
         raise Http404
-    current = rules.fiscal_year_label(timezone.localdate())
-    if parsed not in rules.RULES and parsed > max(current, rules.known_years()[-1]):
+    next_year = rules.fiscal_year_label(rules.fiscal_year(timezone.localdate()).ends + timedelta(days=1))
+    if parsed not in rules.RULES and parsed > max(next_year, rules.known_years()[-1]):
         raise Http404
     try:
         rules.year_basis(parsed)

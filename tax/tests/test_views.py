@@ -68,7 +68,14 @@ def test_a_year_without_rules_shows_an_estimate_with_the_carried_forward_notice(
     assert client.get(reverse("annual_statement", args=["2027-28"])).status_code == 200
 
 
-@pytest.mark.parametrize("year", ["2023-24", "2030-31", "2026-28", "nonsense"])
+def test_next_fiscal_year_can_be_looked_at_before_it_starts(client, freelancer_2026):
+    client.force_login(freelancer_2026)
+    page = client.get(reverse("tax_home"), {"year": "2027-28"}).content.decode()
+    assert "Kamai has no tax rules for fiscal year 2027-28 yet" in page
+    assert "Set aside each month" in page and "for each of the 12 months left" in page
+
+
+@pytest.mark.parametrize("year", ["2023-24", "2028-29", "2030-31", "2026-28", "nonsense"])
 def test_years_without_an_estimate_are_not_found(client, freelancer_2026, year):
     client.force_login(freelancer_2026)
     assert client.get(reverse("tax_home"), {"year": year}).status_code == 404
