@@ -75,6 +75,13 @@ class RemittanceCheck:
     rule: rules.Rule
     expected_minor: int
     mismatch: bool
+    # The purpose code's row, or None when the remittance carries a code Kamai does not know (or none).
+    purpose: rules.PurposeCode | None = None
+    treated_as_it: bool = False
+
+    @property
+    def code_unknown(self) -> bool:
+        return bool(self.remittance.purpose_code) and self.purpose is None
 
     @property
     def expected(self):
@@ -103,11 +110,29 @@ class RuleGroup:
         return from_minor(self.tax_minor, "PKR")
 
 
+@dataclass(frozen=True)
+class FinalTaxChecklist:
+    """What Kamai knows of the s.154A(2) conditions for the year: PSEB registration from the profile and PRCs
+    on the year's remittances. Whether the return and withholding statements were filed it cannot know."""
+
+    pseb_number: str
+    pseb_until: date | None
+    pseb_valid: bool
+    remittances: int
+    with_prc: int
+
+    @property
+    def all_prcs(self) -> bool:
+        return self.remittances > 0 and self.with_prc == self.remittances
+
+
 @dataclass
 class Estimate:
     fy: rules.FiscalYear
     as_of: date
     status: Status
+    basis: rules.YearBasis | None = None
+    checklist: FinalTaxChecklist | None = None
     checks: list[RemittanceCheck] = field(default_factory=list)
     export_groups: list[RuleGroup] = field(default_factory=list)
     export_income_minor: int = 0
@@ -136,6 +161,23 @@ class Estimate:
     @property
     def mismatches(self) -> int:
         return sum(1 for c in self.checks if c.mismatch)
+
+    @property
+    def unknown_codes(self) -> list[RemittanceCheck]:
+        return [c for c in self.checks if c.code_unknown]
+
+    @property
+    def unconfirmed_rules(self) -> list[rules.Rule]:
+        """Every rule this estimate used that is carried forward, not yet confirmed, once each."""
+        used = [c.rule for c in self.checks] + [g.rule for g in self.export_groups]
+        if self.domestic_withholding_rule:
+            used.append(self.domestic_withholding_rule)
+        seen, out = set(), []
+        for rule in used:
+            if not rule.confirmed and rule.id not in seen:
+                seen.add(rule.id)
+                out.append(rule)
+        return out
 
     @property
     def domestic_taxable_minor(self) -> int:
@@ -170,21 +212,40 @@ def _income_sum(user, start: date, end: date, *, foreign: bool):
 
 
 def estimate(*, user, fy: str | date, today: date) -> Estimate:
+    """The year's estimate. A fiscal year without rules of its own uses the latest year's, carried forward and
+    marked so (est.basis); a year before the first one with rules raises rules.UnknownFiscalYear."""
     year = rules.fiscal_year(fy)
-    as_of = min(today, year.ends)
+    basis = rules.year_basis(year.label)
+    # A year not yet begun is estimated as of its first day (nothing to project yet); a past one as of its last.
+    as_of = min(max(today, year.starts), year.ends)
     status = status_of(user)
-    result = Estimate(fy=year, as_of=as_of, status=status)
-    # s.154A on each remittance in the year: what the bank deducted vs what the rule says.
+    result = Estimate(fy=year, as_of=as_of, status=status, basis=basis)
+    # s.154A on each remittance in the year: what the bank deducted vs what the rule says. The purpose code on
+    # the PRC says whether it was an IT export; without a code, or with one Kamai does not know (flagged on the
+    # page), the freelancer's declared kind of service decides.
     for remittance in remittances(user=user, start=year.starts, end=year.ends).order_by("received_on", "id"):
-        it = remittance.purpose_code in rules.IT_PURPOSE_CODES if remittance.purpose_code else status.it_services
+        purpose = rules.purpose_code(remittance.purpose_code) if remittance.purpose_code else None
+        it = purpose.it if purpose else status.it_services
         rule = export_rule_on(status, remittance.received_on, it_services=it)
         expected = int(rules.tax_at(remittance.pkr_gross, rule).scaleb(2))
         result.withheld_154a_minor += remittance.tax_withheld_minor
         result.checks.append(
             RemittanceCheck(
-                remittance, rule, expected, abs(remittance.tax_withheld_minor - expected) > MISMATCH_TOLERANCE_MINOR
+                remittance,
+                rule,
+                expected,
+                abs(remittance.tax_withheld_minor - expected) > MISMATCH_TOLERANCE_MINOR,
+                purpose=purpose,
+                treated_as_it=it,
             )
         )
+    result.checklist = FinalTaxChecklist(
+        pseb_number=status.pseb_number,
+        pseb_until=status.pseb_until,
+        pseb_valid=status.pseb_on(as_of),
+        remittances=len(result.checks),
+        with_prc=sum(1 for c in result.checks if c.remittance.prc_number),
+    )
     # s.154A on all foreign receipts of the year, period by period of constant status.
     bounds = [year.starts] + [d for d in status.change_days() if year.starts < d <= year.ends]
     for i, start in enumerate(bounds):
@@ -212,7 +273,8 @@ def estimate(*, user, fy: str | date, today: date) -> Estimate:
     # Projection: the year so far scaled to twelve months (the past years are complete).
     elapsed = (as_of - year.starts).days + 1
     length = (year.ends - year.starts).days + 1
-    result.projection_factor = Decimal(length) / Decimal(elapsed) if today <= year.ends else Decimal(1)
+    in_progress = year.starts <= today <= year.ends
+    result.projection_factor = Decimal(length) / Decimal(elapsed) if in_progress else Decimal(1)
     projected_domestic = quantize(from_minor(result.domestic_taxable_minor, "PKR") * result.projection_factor, "PKR")
     result.slab = rules.non_salaried_tax(from_minor(result.domestic_taxable_minor, "PKR"), year.label)
     projected_slab = rules.non_salaried_tax(projected_domestic, year.label)

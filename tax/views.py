@@ -1,6 +1,8 @@
 """Tax pages: the year's estimate, the status that drives it, the annual statement (HTML and PDF) and the
 remittances missing a PRC. Every figure is an estimate, and the pages say so."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,24 +21,34 @@ from tax.models import TaxProfile
 from tax.services import TaxError, tax_profile_update
 
 
+def _valid_year(label: str) -> str:
+    """A fiscal year the tax pages can show: one with rules, or a later one up to next fiscal year, whose
+    estimate uses the latest rules carried forward (the page says so). Anything else is a 404."""
+    parsed = rules.parse_label(label)
+    if parsed is None:
+        raise Http404
+    next_year = rules.fiscal_year_label(rules.fiscal_year(timezone.localdate()).ends + timedelta(days=1))
+    if parsed not in rules.RULES and parsed > max(next_year, rules.known_years()[-1]):
+        raise Http404
+    try:
+        rules.year_basis(parsed)
+    except rules.UnknownFiscalYear:
+        raise Http404 from None
+    return parsed
+
+
 def _year(request) -> str:
-    """The fiscal year asked for (404 if Kamai has no rules for it), else the current one, else the latest
-    year with rules (until a maintainer adds the new budget's rules)."""
+    """The fiscal year asked for, else the current one: never silently another year."""
     label = request.GET.get("year")
     if label:
-        if label not in rules.RULES:
-            raise Http404
-        return label
-    label = rules.fiscal_year_label(timezone.localdate())
-    if label not in rules.RULES:
-        latest = rules.known_years()[-1]
-        messages.info(
-            request,
-            _("Kamai has no tax rules for fiscal year %(year)s yet; showing %(latest)s.")
-            % {"year": label, "latest": latest},
-        )
-        return latest
-    return label
+        return _valid_year(label)
+    return rules.fiscal_year_label(timezone.localdate())
+
+
+def _years() -> list[str]:
+    """The years to offer: every year with rules, and the current one if it has none yet."""
+    current = rules.fiscal_year_label(timezone.localdate())
+    return sorted(set(rules.known_years()) | {current})
 
 
 @login_required
@@ -57,7 +69,7 @@ def tax_home(request):
         {
             "est": est,
             "fy": fy,
-            "years": rules.known_years(),
+            "years": _years(),
             "disclaimer": rules.DISCLAIMER,
             "slabs_source": rules.slabs_source(label),
             "receipts": receipts,
@@ -96,8 +108,7 @@ def tax_profile(request):
 
 
 def _statement_context(request, year: str) -> dict:
-    if year not in rules.RULES:
-        raise Http404
+    year = _valid_year(year)
     context = selectors.statement(user=request.user, fy=year)
     context.update({"disclaimer": rules.DISCLAIMER, "person": request.user, "generated": timezone.localdate()})
     return context

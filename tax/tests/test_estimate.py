@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from accounts.tests.factories import FreelancerProfileFactory
 from books import services
@@ -112,3 +113,69 @@ def test_retention_per_month(pseb_freelancer):
     assert sorted((r.amount, r.may_retain) for r in items) == [
         (D("3000.00"), D("3000.00")), (D("4000.00"), D("2000.00")), (D("5000.00"), D("1000.00")),
     ]  # fmt: skip
+
+
+@pytest.fixture
+def fy2026_freelancer(db):
+    profile = FreelancerProfileFactory(pseb_registration_number="PSEB-26", pseb_expires_on=date(2027, 9, 30))
+    tax_profile_update(user=profile.user, service_kind="it", atl_since=date(2020, 1, 1), atl_until=None,
+                       pseb_registered_on=date(2024, 1, 1))  # fmt: skip
+    ExchangeRate.objects.create(base_currency="USD", rate_date=date(2026, 6, 1), rate=D("280"), source="sbp")
+    return profile.user
+
+
+def test_fy2026_27_estimate_uses_its_own_rules_and_suggests_a_set_aside(fy2026_freelancer):
+    # 1,000 USD -> PKR 280,000 gross; PSEB + ATL in FY2026-27: 0.25% = 700.00 (confirmed by the 2026-27 budget)
+    remit(fy2026_freelancer, date(2026, 8, 1), "1000", "279300", "700", "n1", code="9184")
+    services.income_record(user=fy2026_freelancer, occurred_on=date(2026, 7, 10), amount=D("300000"),
+                           currency="PKR", idempotency_key="n2")  # fmt: skip
+    est = selectors.estimate(user=fy2026_freelancer, fy="2026-27", today=date(2026, 12, 1))
+    assert est.fy.label == "2026-27" and not est.basis.carried_forward
+    assert [(c.rule.id, c.expected, c.mismatch, c.rule.confirmed) for c in est.checks] == [
+        ("154A-it-pseb-atl", D("700.00"), False, True)
+    ]
+    assert est.checks[0].purpose.code == "9184" and not est.checks[0].code_unknown
+    # the slabs are carried forward from FY2025-26 and say so
+    assert not est.slab.confirmed
+    assert est.months_left == 7 and est.set_aside_minor > 0
+    assert est.checklist.pseb_valid and est.checklist.remittances == 1 and est.checklist.with_prc == 0
+
+
+def test_a_year_without_rules_still_gets_an_estimate_and_a_set_aside(fy2026_freelancer, monkeypatch):
+    # the clock has passed July 2027 and nobody has added FY2027-28's rules yet
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: date(2027, 9, 30))
+    ExchangeRate.objects.create(base_currency="USD", rate_date=date(2027, 7, 1), rate=D("280"), source="sbp")
+    services.income_record(user=fy2026_freelancer, occurred_on=date(2027, 7, 10), amount=D("300000"),
+                           currency="PKR", idempotency_key="f1")  # fmt: skip
+    remit(fy2026_freelancer, date(2027, 8, 1), "1000", "279300", "700", "f2")
+    est = selectors.estimate(user=fy2026_freelancer, fy="2027-28", today=date(2027, 9, 30))
+    assert est.basis.carried_forward and est.basis.rules_from == "2026-27"
+    assert est.checks[0].rule.rate == D("0.0025") and not est.checks[0].rule.confirmed
+    assert est.unconfirmed_rules and all(not r.confirmed for r in est.unconfirmed_rules)
+    # 92 days of 366 elapsed (FY2027-28 has 29 February 2028): the domestic 300,000 projects to
+    # 300,000 × 366/92 = 1,193,478.26; 15% of 593,478.26 = 89,021.74. Export: 700 × 366/92 = 2,784.78.
+    # Credits: the 700 deducted, projected the same way, 2,784.78. Outstanding 89,021.74 over 10 months.
+    assert est.projected_tax_pkr == D("91806.52")
+    assert est.months_left == 10 and est.set_aside_pkr == D("8902.17")
+
+
+@pytest.mark.parametrize(
+    ("code", "it_declared", "rule_id", "unknown"),
+    [
+        ("9185", False, "154A-it-pseb-atl", False),  # a known IT code wins over the declared service
+        ("9471", True, "154A-services-atl", False),  # a known non-IT code
+        ("1234", True, "154A-it-pseb-atl", True),  # unknown: flagged, treated as the declared service
+        ("1234", False, "154A-services-atl", True),
+        ("", False, "154A-services-atl", False),  # no code at all: the declared service, nothing to flag
+    ],
+)
+def test_purpose_codes_classify_remittances_and_unknown_codes_are_flagged(
+    fy2026_freelancer, code, it_declared, rule_id, unknown
+):
+    tax_profile_update(user=fy2026_freelancer, service_kind="it" if it_declared else "other",
+                       atl_since=date(2020, 1, 1), atl_until=None, pseb_registered_on=date(2024, 1, 1))  # fmt: skip
+    remit(fy2026_freelancer, date(2026, 8, 1), "1000", "279300", "700", "p1", code=code)
+    est = selectors.estimate(user=fy2026_freelancer, fy="2026-27", today=date(2026, 12, 1))
+    check = est.checks[0]
+    assert (check.rule.id, check.code_unknown) == (rule_id, unknown)
+    assert len(est.unknown_codes) == int(unknown)
