@@ -35,7 +35,7 @@ from books.rates import RateBook
 from books.receipts import check_receipt
 from ledger import chart
 from ledger.errors import LedgerError
-from ledger.models import Account, personal_book
+from ledger.models import Account, Hold, personal_book
 from ledger.money import MINOR_UNITS, MoneyError, from_minor, to_minor
 from ledger.services import Leg, fx_clearing_account, personal_account, post_transaction, reverse_transaction
 
@@ -424,9 +424,8 @@ def remittance_from_withdrawal(*, withdrawal) -> Remittance | None:
     from books.projection import KAMAI_PLACE
 
     user = withdrawal.freelancer
-    transfer = Entry.objects.filter(
-        user=user, transaction_id=withdrawal.hold.settlement_id, kind=EntryKind.TRANSFER
-    ).first()
+    settlement_id = Hold.objects.values_list("settlement_id", flat=True).get(pk=withdrawal.hold_id)
+    transfer = Entry.objects.filter(user=user, transaction_id=settlement_id, kind=EntryKind.TRANSFER).first()
     carried = transfer.pkr_minor if transfer is not None else None
     currency = withdrawal.currency
     sent_minor = withdrawal.amount_minor - withdrawal.fee_minor
@@ -452,7 +451,7 @@ def remittance_from_withdrawal(*, withdrawal) -> Remittance | None:
                 category=ExpenseCategory.FEES,
                 description=_("Kamai withdrawal fee, withdrawal #%(id)d") % {"id": withdrawal.pk},
                 fingerprint=f"withdrawal:{withdrawal.pk}:fee",
-                transaction_id=withdrawal.hold.settlement_id,
+                transaction_id=settlement_id,
             )
         )
     remittance = None

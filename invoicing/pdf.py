@@ -23,6 +23,7 @@ LABELS = {
     "paid": ("Paid", "ادا شدہ"),
     "credited": ("Credited", "کریڈٹ"),
     "balance": ("Balance due", "واجب الادا"),
+    "pkr_equivalent": ("In PKR at the reference rate frozen at issue", "اجرا کے دن کے ریفرنس ریٹ پر روپے میں"),
     "pay_to": ("Payment instructions", "ادائیگی کی ہدایات"),
     "notes": ("Notes", "نوٹس"),
     "credit_for": ("Credit for invoice", "برائے انوائس"),
