@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
-from books.models import Budget, Entry, EntryKind, ExpenseCategory, PkrBasis, RecurringItem, Remittance
+from books.models import Budget, Entry, EntryKind, ExpenseCategory, Origin, PkrBasis, RecurringItem, Remittance
 from books.rates import RateBook
 from ledger import chart
 from ledger.models import Account, personal_book, sum_minor
@@ -27,6 +27,16 @@ def entries(*, user, start: date | None = None, end: date | None = None, kind: s
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("-occurred_on", "-id")
+
+
+def removable(entry: Entry) -> bool:
+    """Only what the freelancer typed in by hand is removed here; the rest is corrected where it came from."""
+    return (
+        entry.origin == Origin.BOOKS
+        and entry.transaction_id is not None
+        and entry.statement_import_id is None
+        and entry.reverses_id is None
+    )
 
 
 def own_entry(*, user, pk: int) -> Entry:

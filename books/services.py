@@ -33,6 +33,7 @@ from books.models import (
 )
 from books.rates import RateBook
 from books.receipts import check_receipt
+from books.selectors import removable
 from ledger import chart
 from ledger.errors import LedgerError
 from ledger.models import Account, Hold, personal_book
@@ -391,9 +392,9 @@ def entry_reverse(*, user, entry: Entry, idempotency_key: str) -> Entry:
     back. Entries other apps posted are corrected where they came from (void the invoice, not its entry)."""
     if entry.user_id != user.pk:
         raise BooksError(_("No such entry."))
-    if entry.origin != Origin.BOOKS or entry.transaction_id is None or entry.statement_import_id:
+    if not removable(entry):
         raise BooksError(_("Only an entry you recorded by hand can be removed here."))
-    if entry.reverses_id or Entry.objects.filter(reverses=entry).exists():
+    if Entry.objects.filter(reverses=entry).exists():
         raise BooksError(_("This entry has already been removed."))
     try:
         with transaction.atomic():

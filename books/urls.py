@@ -7,6 +7,7 @@ urlpatterns = [
     path("expenses/new/", views.expense_add, name="expense_add"),
     path("income/new/", views.income_add, name="income_add"),
     path("entries/<int:pk>/", views.entry_detail, name="entry_detail"),
+    path("entries/<int:pk>/remove/", views.entry_remove, name="entry_remove"),
     path("entries/<int:pk>/receipt/", views.entry_receipt, name="entry_receipt"),
     path("remittances/", views.remittance_list, name="remittance_list"),
     path("remittances/new/", views.remittance_add, name="remittance_add"),

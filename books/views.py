@@ -1,5 +1,6 @@
 """Thin views: parse input, call one service or selector, render. Another freelancer's objects are 404s."""
 
+import uuid
 from datetime import date
 
 from django.contrib import messages
@@ -130,7 +131,36 @@ def income_add(request):
 def entry_detail(request, pk: int):
     entry = get_object_or_404(Entry, pk=pk, user=request.user)
     rule = receipt_rule(status_of(request.user), entry) if entry.kind == EntryKind.INCOME else None
-    return render(request, "books/entry_detail.html", {"entry": entry, "rule": rule})
+    reversal = entry.reversals.first()
+    return render(
+        request,
+        "books/entry_detail.html",
+        {
+            "entry": entry,
+            "rule": rule,
+            "reversal": reversal,
+            "removable": reversal is None and selectors.removable(entry),
+            "key": uuid.uuid4().hex,
+        },
+    )
+
+
+@login_required
+@require_POST
+def entry_remove(request, pk: int):
+    entry = get_object_or_404(Entry, pk=pk, user=request.user)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm that the entry is to be removed."))
+        return redirect("entry_detail", pk=entry.pk)
+    try:
+        reversal = services.entry_reverse(
+            user=request.user, entry=entry, idempotency_key=request.POST.get("idempotency_key", "")[:64] or "once"
+        )
+    except BooksError as error:
+        messages.error(request, str(error))
+        return redirect("entry_detail", pk=entry.pk)
+    messages.success(request, _("Removed: a reversing entry dated today takes it out of every total."))
+    return redirect("entry_detail", pk=reversal.pk)
 
 
 @login_required

@@ -146,3 +146,27 @@ def test_removing_a_hand_recorded_expense_takes_it_out_of_every_total():
     books.entry_reverse(user=freelancer, entry=entry, idempotency_key="r1")
     assert _year_totals(freelancer).expense_pkr_minor == 0
     assert ledger_problems() == []
+
+
+def test_the_entry_page_removes_a_hand_recorded_expense_after_confirmation(client):
+    from accounts.tests.factories import UserFactory
+    from books import services as books
+
+    freelancer = funded_freelancer("100")
+    entry = books.expense_record(
+        user=freelancer, occurred_on=timezone.localdate(), amount=D("1500"), currency="PKR", category="internet",
+        idempotency_key="e2",
+    )  # fmt: skip
+    client.force_login(UserFactory())
+    assert client.post(f"/books/entries/{entry.pk}/remove/", {"confirm": "yes"}).status_code == 404
+    client.force_login(freelancer)
+    assert "Remove entry" in client.get(f"/books/entries/{entry.pk}/").content.decode()
+    client.post(f"/books/entries/{entry.pk}/remove/", {"idempotency_key": "k"})
+    assert not entry.reversals.exists()  # not confirmed: nothing changed
+    response = client.post(f"/books/entries/{entry.pk}/remove/", {"confirm": "yes", "idempotency_key": "k"})
+    reversal = entry.reversals.get()
+    assert response.url == f"/books/entries/{reversal.pk}/" and reversal.amount == D("-1500.00")
+    client.post(f"/books/entries/{entry.pk}/remove/", {"confirm": "yes", "idempotency_key": "k2"})
+    assert entry.reversals.count() == 1
+    assert _year_totals(freelancer).expense_pkr_minor == 0
+    assert "Remove entry" not in client.get(f"/books/entries/{entry.pk}/").content.decode()
