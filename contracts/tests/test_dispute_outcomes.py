@@ -190,3 +190,17 @@ def test_a_disputed_week_shows_its_outcome_and_the_retainer_keeps_the_client_sha
     page = unescape(client.get(reverse("dispute_detail", args=[dispute.pk])).content.decode())
     assert "Kept in the client's retainer</dt><dd>$40.00" in page
     assert_ledger_clean()
+
+
+def test_the_outcome_reads_in_urdu(client):
+    contract, dispute = released_300_and_500_disputed()
+    split_350_150(dispute, mediator())
+    client.cookies["django_language"] = "ur"
+    client.force_login(contract.freelancer)
+    room = client.get(reverse("contract_detail", args=[contract.pk])).content.decode()
+    assert "ثالث نے رقم تقسیم کی" in room and "Split by the mediator" not in room
+    page = client.get(reverse("dispute_detail", args=[dispute.pk])).content.decode()
+    assert "ثالث کی وجہ" in page and "Mediator's reason" not in page
+    account = freelancer_wallet_account(freelancer=contract.freelancer, currency="USD")
+    statement = client.get(reverse("wallet_statement", args=[account.pk])).content.decode()
+    assert "ثالث کے فیصلے والے تنازع میں آپ کا حصہ" in statement
