@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
 from contracts import selectors, services
@@ -192,7 +192,14 @@ def test_a_disputed_week_shows_its_outcome_and_the_retainer_keeps_the_client_sha
     assert_ledger_clean()
 
 
-def test_the_outcome_reads_in_urdu(client):
+@pytest.fixture
+def english_afterwards():
+    """A request in Urdu leaves Urdu active in this thread; later tests expect English."""
+    yield
+    translation.activate("en")
+
+
+def test_the_outcome_reads_in_urdu(client, english_afterwards):
     contract, dispute = released_300_and_500_disputed()
     split_350_150(dispute, mediator())
     client.cookies["django_language"] = "ur"
