@@ -1,7 +1,11 @@
 """Contract reads: the contract room, lists needing action, staff queues."""
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from contracts.forms import DisputeForm, FundForm, NoteForm, RetainerForm, TimeForm
 from contracts.models import (
@@ -16,8 +20,10 @@ from contracts.models import (
     PayInState,
     WeekState,
 )
-from contracts.services import escrow_balance_minor, penalty_due_minor, week_amount_minor
-from ledger.money import from_minor
+from contracts.services import penalty_due_minor, week_amount_minor
+from ledger.models import Posting, sum_minor
+from ledger.money import format_minor, from_minor
+from ledger.services import contract_escrow_account
 
 
 def milestones_with_contract() -> QuerySet[Milestone]:
@@ -29,6 +35,92 @@ def contracts_for(user) -> QuerySet[Contract]:
         Contract.objects.filter(Q(client=user) | Q(freelancer=user) | Q(client_email__iexact=user.email, client=None))
         .select_related("client__client_profile", "freelancer__freelancer_profile")
         .order_by("-created_at")
+    )
+
+
+@dataclass(frozen=True)
+class EscrowFigures:
+    """Where a contract's escrow money went, in minor units, read from the escrow account's postings."""
+
+    in_escrow_minor: int = 0
+    released_minor: int = 0  # out to the freelancer's side (wallet and platform fee), dispute shares included
+    refunded_minor: int = 0  # back to the client's funds, dispute shares included
+    frozen_minor: int = 0  # the part of in_escrow that open disputes hold
+
+
+def escrow_figures(contract: Contract) -> EscrowFigures:
+    """The contract's money from the ledger, not from milestone states: every transaction that touches the
+    escrow account, split by where its escrow side went. What the client's funds account gained in the
+    same transaction was refunded; the rest of what left escrow was released to the freelancer (before
+    the platform fee). A reversal counts back the other way."""
+    if not contract.pk or contract.client_id is None:
+        return EscrowFigures()
+    escrow = contract_escrow_account(contract_id=contract.pk, currency=contract.currency)
+    # Signed debit-positive: +A on escrow (a liability) is A leaving it; -A on the client's funds is A gained.
+    escrow_postings = Posting.objects.filter(account=escrow)
+    left_escrow = _totals_by_transaction(escrow_postings)
+    client_side = _totals_by_transaction(
+        Posting.objects.filter(transaction_id__in=list(left_escrow), account__owner_id=contract.client_id)
+    )
+    reversals = set(
+        escrow_postings.filter(transaction__reverses__isnull=False).values_list("transaction_id", flat=True)
+    )
+    released = refunded = 0
+    for transaction_id, out in left_escrow.items():
+        client_gained = -client_side.get(transaction_id, 0)
+        released += out - client_gained
+        # The client's funds lose money to escrow when funding it, which is no refund; a reversal of a
+        # refund is the one case where the client gives a refund back.
+        if client_gained > 0 or transaction_id in reversals:
+            refunded += client_gained
+    frozen = contract.disputes.filter(state=DisputeState.OPEN).aggregate(total=sum_minor("amount_minor"))["total"]
+    return EscrowFigures(
+        in_escrow_minor=-sum(left_escrow.values()),
+        released_minor=released,
+        refunded_minor=refunded,
+        frozen_minor=frozen,
+    )
+
+
+def _totals_by_transaction(postings: QuerySet[Posting]) -> dict[int, int]:
+    rows = postings.order_by().values("transaction_id").annotate(total=sum_minor("amount_minor"))
+    return {row["transaction_id"]: row["total"] for row in rows}
+
+
+def dispute_outcome(dispute: Dispute, currency: str) -> str:
+    """The mediator's decision in one line, e.g. "Split by the mediator: $350.00 to the freelancer, $150.00
+    refunded to the client". Empty while the dispute is open. A disputed week was never billed, so the
+    client's share of it stays in the retainer rather than being refunded."""
+    if dispute.state != DisputeState.DECIDED:
+        return ""
+    language = get_language() or "en"
+    amounts = {
+        "freelancer": format_minor(dispute.to_freelancer_minor, currency, language),
+        "client": format_minor(dispute.to_client_minor, currency, language),
+    }
+    if dispute.week_id:
+        if not dispute.to_client_minor:
+            return _("Decided by the mediator: all %(freelancer)s to the freelancer") % amounts
+        if not dispute.to_freelancer_minor:
+            return _("Decided by the mediator: nothing billed, %(client)s stays in the client's retainer") % amounts
+        return (
+            _("Split by the mediator: %(freelancer)s to the freelancer, %(client)s stays in the client's retainer")
+            % amounts
+        )
+    if not dispute.to_client_minor:
+        return _("Decided by the mediator: all %(freelancer)s to the freelancer") % amounts
+    if not dispute.to_freelancer_minor:
+        return _("Decided by the mediator: all %(client)s refunded to the client") % amounts
+    return _("Split by the mediator: %(freelancer)s to the freelancer, %(client)s refunded to the client") % amounts
+
+
+def disputes_decided_against(*, freelancer) -> QuerySet[Dispute]:
+    """Disputes a mediator decided against the freelancer: any of the disputed amount went back to the
+    client (a full refund, or a split that gave the freelancer less than the disputed amount)."""
+    return Dispute.objects.filter(
+        contract__freelancer=freelancer,
+        state=DisputeState.DECIDED,
+        to_freelancer_minor__lt=F("amount_minor"),
     )
 
 
@@ -44,18 +136,23 @@ def contract_room(contract: Contract, user) -> dict:
         )
         milestone.accruing_penalty_amount = from_minor(milestone.accruing_penalty, contract.currency)
         milestone.to_fund = from_minor(milestone.amount_minor + milestone.accruing_penalty, contract.currency)
-    released = sum(m.escrow_minor for m in milestones if m.state == MilestoneState.RELEASED)
+        milestone.dispute_outcomes = [
+            dispute_outcome(d, contract.currency) for d in milestone.disputes.all() if d.state == DisputeState.DECIDED
+        ]
     weeks = []
     if contract.kind == ContractKind.HOURLY:
-        for week in contract.weeks.prefetch_related("entries"):
+        for week in contract.weeks.prefetch_related("entries", "disputes"):
             minutes = sum(e.minutes for e in week.entries.all())
             week.hours = minutes / 60 if minutes % 60 == 0 else round(minutes / 60, 2)
             week.amount = from_minor(week_amount_minor(contract, minutes), contract.currency)
             week.in_review = week.state == WeekState.OPEN and week.week_end < today <= week.review_ends_on
             week.current = week.week_start <= today <= week.week_end
+            week.dispute_outcomes = [
+                dispute_outcome(d, contract.currency) for d in week.disputes.all() if d.state == DisputeState.DECIDED
+            ]
             weeks.append(week)
-        released += sum(w.billed_minor for w in weeks)
-    escrow = escrow_balance_minor(contract) if contract.pk else 0
+    figures = escrow_figures(contract)
+    escrow = figures.in_escrow_minor
     weekly_need = (
         contract.hourly_rate_minor * (contract.weekly_hour_cap or 0) if contract.kind == ContractKind.HOURLY else 0
     )
@@ -67,7 +164,9 @@ def contract_room(contract: Contract, user) -> dict:
         "milestones": milestones,
         "weeks": weeks,
         "escrow": from_minor(escrow, contract.currency),
-        "released": from_minor(released, contract.currency),
+        "released": from_minor(figures.released_minor, contract.currency),
+        "refunded": from_minor(figures.refunded_minor, contract.currency),
+        "frozen": from_minor(figures.frozen_minor, contract.currency),
         "retainer_low": contract.kind == ContractKind.HOURLY and escrow < weekly_need,
         "weekly_need": from_minor(weekly_need, contract.currency),
         "versions": contract.versions.select_related("proposed_by"),

@@ -881,6 +881,13 @@ def _complete_if_done(contract: Contract, actor) -> None:
     _end_offer(contract, actor)
 
 
+def _refresh_job_success(contract: Contract) -> None:
+    """A decided dispute counts in the freelancer's job success, whether or not the contract has ended."""
+    from marketplace.services import freelancer_stats_refresh
+
+    freelancer_stats_refresh(user=contract.freelancer)
+
+
 def _end_offer(contract: Contract, actor) -> None:
     """Marketplace contracts open the double-blind review window when they end."""
     if contract.offer_id:
@@ -1195,6 +1202,7 @@ def dispute_decide(*, dispute: Dispute, staff, to_freelancer: Decimal, to_client
     _event(contract, staff, "dispute_decided", summary)
     _notify(contract, _("Dispute decided"), summary)
     _complete_if_done(contract, staff)
+    _refresh_job_success(contract)
     return dispute
 
 

@@ -367,7 +367,9 @@ def contract_action(request, pk, action):
 
 
 def _dispute_for(request, pk) -> Dispute:
-    dispute = get_object_or_404(Dispute.objects.select_related("contract", "milestone", "week"), pk=pk)
+    dispute = get_object_or_404(
+        Dispute.objects.select_related("contract", "milestone", "week", "opened_by", "decided_by"), pk=pk
+    )
     if not (dispute.contract.is_party(request.user) or request.user.is_staff):
         raise Http404
     return dispute
@@ -395,6 +397,7 @@ def dispute_detail(request, pk):
         "contracts/dispute_detail.html",
         {
             "dispute": dispute,
+            "outcome": selectors.dispute_outcome(dispute, dispute.contract.currency),
             "contract": dispute.contract,
             "evidence": dispute.evidence.select_related("author"),
             "evidence_form": evidence_form,

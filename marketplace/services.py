@@ -6,12 +6,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import FreelancerProfile, Skill, User
 from accounts.services import freelancer_profile_ensure
+from contracts.selectors import disputes_decided_against
 from ledger.money import MoneyError, format_money, from_minor, to_minor
 from marketplace import search
 from marketplace.errors import InvalidTransition, MarketplaceError, NotAllowed
@@ -435,17 +436,32 @@ def reviews_reveal_due(*, now=None) -> int:
 
 
 def freelancer_stats_refresh(*, user: User) -> None:
-    """Recompute a freelancer's rating and job success from revealed reviews and ended contracts.
+    """Recompute a freelancer's rating and job success from revealed reviews, decided disputes and ended
+    contracts.
 
-    Job success = ended contracts whose client's revealed review is 4★ or 5★, divided by ended contracts
-    whose client left a revealed review. Contracts without a client review do not count either way."""
+    Job success = contracts rated 4★ or 5★ in the client's revealed review with no dispute decided against
+    the freelancer, divided by contracts that have a revealed client review or a dispute decided against
+    the freelancer. A dispute is decided against the freelancer when the mediator gave the freelancer less
+    than the disputed amount (a full refund to the client, or any split). Contracts with neither do not
+    count either way; a dispute decided wholly for the freelancer does not count against them."""
     profile = FreelancerProfile.objects.filter(user=user).first()
     if profile is None:
         return
     reviews = Review.objects.filter(subject=user, subject_is_freelancer=True, revealed_at__isnull=False)
-    stats = reviews.aggregate(count=Count("id"), average=Avg("rating"), good=Count("id", filter=Q(rating__gte=4)))
+    stats = reviews.aggregate(count=Count("id"), average=Avg("rating"))
+    # One key per contract: marketplace contracts by their offer (reviews belong to the offer), direct
+    # contracts (no offer, so no review) by their own id.
+    lost = {
+        ("offer", offer_id) if offer_id else ("contract", contract_id)
+        for contract_id, offer_id in disputes_decided_against(freelancer=user).values_list(
+            "contract_id", "contract__offer_id"
+        )
+    }
+    rated = dict(reviews.values_list("offer_id", "rating"))
+    counted = lost | {("offer", offer_id) for offer_id in rated}
+    good = {("offer", offer_id) for offer_id, rating in rated.items() if rating >= 4} - lost
     profile.rating_count = stats["count"]
     profile.rating_x100 = 0 if not stats["count"] else round(Decimal(str(stats["average"])) * 100)
-    profile.job_success_pct = None if not stats["count"] else round(Decimal(stats["good"] * 100) / stats["count"])
+    profile.job_success_pct = None if not counted else round(Decimal(len(good) * 100) / len(counted))
     profile.ended_contracts = ContractOffer.objects.filter(freelancer=user, state=OfferState.ENDED).count()
     profile.save(update_fields=["rating_count", "rating_x100", "job_success_pct", "ended_contracts"])
