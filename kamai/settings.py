@@ -150,9 +150,9 @@ HUEY = {
     "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "2")), "worker_type": "thread"},
 }
 if REDIS_URL:
-    HUEY.update({"huey_class": "huey.RedisHuey", "connection": {"url": REDIS_URL}})
+    HUEY.update({"huey_class": "kamai.scheduler.RedisHuey", "connection": {"url": REDIS_URL}})
 else:
-    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
+    HUEY.update({"huey_class": "kamai.scheduler.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -268,6 +268,16 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# --- Per-user limits (web/throttles.py), counted in the cache: windows of <count>/<period> ------------
+KAMAI_THROTTLES = {
+    "message": "20/m,300/h",
+    "proposal": "10/h,40/d",
+    "job_post": "10/h,30/d",
+    "invitation": "30/h,100/d",  # invitations to jobs and contracts sent by e-mail
+    "api": "120/m,3000/h",
+    "api_anon": "30/m,600/h",  # per client address (TRUSTED_PROXY_COUNT)
+}
+
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -279,6 +289,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.PerUserThrottle"],
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Kamai API", "VERSION": "1.0.0", "SERVE_INCLUDE_SCHEMA": False}
 
