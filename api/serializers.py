@@ -77,9 +77,14 @@ class ContractSerializer(serializers.Serializer):
     kind = serializers.CharField()
     currency = serializers.CharField()
     state = serializers.CharField()
-    client = serializers.EmailField(source="client_email")
-    freelancer = serializers.EmailField(source="freelancer.email")
+    # Names as the contract pages show them, never the other party's e-mail address. An invited client
+    # who has not joined yet is known only by the address the freelancer typed, so that is shown.
+    client = serializers.SerializerMethodField()
+    freelancer = serializers.CharField(source="freelancer.name")
     milestones = MilestoneSerializer(many=True, read_only=True)
+
+    def get_client(self, contract) -> str:
+        return contract.client.name if contract.client_id else contract.client_email
 
 
 class BalanceSerializer(serializers.Serializer):

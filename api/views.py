@@ -27,6 +27,13 @@ from contracts.models import Contract
 from ledger.selectors import user_balances
 from marketplace import selectors as market
 
+# What a party's display name is read from (User.name), fetched with the contract.
+PARTY_PROFILES = (
+    "client__freelancer_profile",
+    "client__client_profile",
+    "freelancer__freelancer_profile",
+    "freelancer__client_profile",
+)
 IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True)
 
 
@@ -79,14 +86,18 @@ class Balances(APIView):
 class Contracts(APIView):
     @extend_schema(responses=ContractSerializer(many=True))
     def get(self, request):
-        contracts = contract_selectors.contracts_for(request.user).prefetch_related("milestones")
+        contracts = (
+            contract_selectors.contracts_for(request.user)
+            .select_related(*PARTY_PROFILES)
+            .prefetch_related("milestones")
+        )
         return Response(ContractSerializer(contracts, many=True).data)
 
 
 class ContractDetail(APIView):
     @extend_schema(responses=ContractSerializer)
     def get(self, request, pk):
-        contract = Contract.objects.filter(pk=pk).prefetch_related("milestones").first()
+        contract = Contract.objects.filter(pk=pk).select_related(*PARTY_PROFILES).prefetch_related("milestones").first()
         if contract is None or not contract.is_party(request.user):
             raise Http404
         return Response(ContractSerializer(contract).data)

@@ -368,3 +368,43 @@ def pkr_cash_minor(*, user) -> int:
     ):
         total += account.natural_balance_minor
     return total
+
+
+# A background import posts a batch of rows every few seconds; one that has not advanced for this long
+# lost its worker (killed, redeployed) and will not finish by itself.
+IMPORT_STALL_MINUTES = 10
+
+
+def import_resume_key(import_id: int) -> str:
+    return f"books:import:{import_id}:resumed_at"
+
+
+def statement_import_last_progress(imp):
+    """When a background import last showed life: its newest entry, its upload, or its last resume."""
+    from django.core.cache import cache
+    from django.db.models import Max
+
+    newest = imp.entries.filter(user_id=imp.user_id).aggregate(newest=Max("created_at"))["newest"]
+    moments = [imp.created_at, newest, cache.get(import_resume_key(imp.pk))]
+    return max(moment for moment in moments if moment is not None)
+
+
+def statement_import_stalled(imp, *, now=None) -> bool:
+    """Queued or running in the background, with no progress for IMPORT_STALL_MINUTES."""
+    from django.utils import timezone
+
+    from books.models import ImportStatus
+
+    if not imp.background or imp.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+        return False
+    now = now or timezone.now()
+    return statement_import_last_progress(imp) < now - timedelta(minutes=IMPORT_STALL_MINUTES)
+
+
+def stalled_statement_imports(*, now=None) -> list:
+    from books.models import ImportStatus, StatementImport
+
+    candidates = StatementImport.objects.filter(
+        background=True, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+    ).select_related("user")
+    return [imp for imp in candidates if statement_import_stalled(imp, now=now)]

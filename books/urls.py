@@ -15,6 +15,7 @@ urlpatterns = [
     path("imports/", views.import_list, name="import_list"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/columns/", views.import_mapping, name="import_mapping"),
+    path("imports/<int:pk>/resume/", views.import_resume, name="import_resume"),
     path("budget/", views.budget, name="budget"),
     path("forecast/", views.forecast, name="forecast"),
     path("forecast/recurring/", views.recurring_add, name="recurring_add"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from books import charts, imports, selectors, services
+from books import charts, imports, selectors, services, tasks
 from books.errors import BooksError
 from books.forms import (
     BudgetForm,
@@ -244,8 +244,20 @@ def import_list(request):
 @login_required
 def import_detail(request, pk: int):
     imp = get_object_or_404(StatementImport, pk=pk, user=request.user)
-    running = imp.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
-    return render(request, "books/import_detail.html", {"imp": imp, "running": running})
+    stalled = selectors.statement_import_stalled(imp)
+    running = imp.status in (ImportStatus.QUEUED, ImportStatus.RUNNING) and not stalled
+    return render(request, "books/import_detail.html", {"imp": imp, "running": running, "stalled": stalled})
+
+
+@login_required
+@require_POST
+def import_resume(request, pk: int):
+    """Try a stopped background import again; rows already in the book are skipped."""
+    imp = get_object_or_404(StatementImport, pk=pk, user=request.user)
+    if selectors.statement_import_stalled(imp):
+        tasks.statement_import_resume(statement_import=imp)
+        messages.success(request, _("The import started again. Rows already in your books are skipped."))
+    return redirect("import_detail", pk=imp.pk)
 
 
 @login_required

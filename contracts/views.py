@@ -28,6 +28,7 @@ from contracts.terms import percent
 from ledger.money import MoneyError, parse_amount
 from web.decorators import staff_required
 from web.files import private_file_response
+from web.throttles import throttle
 
 
 def _contract_for(request, pk) -> Contract:
@@ -65,6 +66,7 @@ def contract_list(request):
 
 
 @login_required
+@throttle("invitation")
 def contract_new(request):
     form = ContractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

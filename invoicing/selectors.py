@@ -2,7 +2,6 @@
 overview (outstanding, overdue, ageing, paid this month, days to pay) and the CSV exports. Sums are in
 integer minor units; Decimal appears only when shown."""
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from invoicing.models import OPEN_STATES, Client, DocumentKind, Invoice, Invoice
 from ledger.errors import ExchangeRateError
 from ledger.fx import exchange_rate_on
 from ledger.money import convert, from_minor
+from web.spreadsheets import safe_csv_writer
 
 DUE_EXPR = ExpressionWrapper(F("total_minor") - F("paid_minor") - F("credited_minor"), output_field=BigIntegerField())
 AGEING_BUCKETS = ["current", "1-30", "31-60", "61-90", "90+"]
@@ -202,9 +202,7 @@ def client_pace(*, freelancer) -> list[ClientPace]:
 
 def _csv(rows: list[list]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow(row)
+    safe_csv_writer(out).writerows(rows)
     return out.getvalue()
 
 

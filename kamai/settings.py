@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "web.context_processors.navigation",
+                "web.context_processors.csp_nonce",
                 "messaging.context_processors.unread",
             ],
         },
@@ -148,9 +150,9 @@ HUEY = {
     "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "2")), "worker_type": "thread"},
 }
 if REDIS_URL:
-    HUEY.update({"huey_class": "huey.RedisHuey", "connection": {"url": REDIS_URL}})
+    HUEY.update({"huey_class": "kamai.scheduler.RedisHuey", "connection": {"url": REDIS_URL}})
 else:
-    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
+    HUEY.update({"huey_class": "kamai.scheduler.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -185,6 +187,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# How many proxies we run in front of the web processes (1 behind the load balancer). Rate limits then key
+# on the address the outermost of them saw, read from X-Forwarded-For; with 0 the header is ignored, since a
+# client can write anything there.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or "0")
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Kamai"
 
@@ -261,6 +268,16 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# --- Per-user limits (web/throttles.py), counted in the cache: windows of <count>/<period> ------------
+KAMAI_THROTTLES = {
+    "message": "20/m,300/h",
+    "proposal": "10/h,40/d",
+    "job_post": "10/h,30/d",
+    "invitation": "30/h,100/d",  # invitations to jobs and contracts sent by e-mail
+    "api": "120/m,3000/h",
+    "api_anon": "30/m,600/h",  # per client address (TRUSTED_PROXY_COUNT)
+}
+
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -271,6 +288,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.PerUserThrottle"],
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Kamai API", "VERSION": "1.0.0", "SERVE_INCLUDE_SCHEMA": False}
 

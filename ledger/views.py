@@ -1,8 +1,6 @@
 """Wallet pages for every user (their own accounts only) and the staff trial balance. Read-only: money
 moves through ledger.services, called by the apps that own the business events."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from ledger import selectors
 from ledger.models import Account
 from ledger.money import from_minor
+from web.spreadsheets import safe_csv_writer
 
 STATEMENT_PAGE_SIZE = 50
 
@@ -59,7 +58,7 @@ def statement_csv(request, account_id: int):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"kamai-{account.code.replace(':', '-')}-{timezone.localdate().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = safe_csv_writer(response)
     writer.writerow(
         [_("Date"), _("Transaction"), _("Kind"), _("Memo"), _("Reference"), _("Amount"), _("Balance"), _("Currency")]
     )

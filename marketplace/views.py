@@ -27,6 +27,7 @@ from marketplace.forms import (
     ReviewForm,
 )
 from marketplace.models import ContractOffer, Job, JobState, OfferState, Proposal
+from web.throttles import throttle
 
 
 def _wear(request, hat: str) -> None:
@@ -114,6 +115,7 @@ def _job_form_save(request, form, job=None):
 
 
 @login_required
+@throttle("job_post")
 def job_create(request):
     form = JobForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -186,6 +188,7 @@ def job_proposals(request, pk):
 
 
 @login_required
+@throttle("proposal")
 def proposal_create(request, pk):
     job = _visible_job(request, pk)
     form = ProposalForm(request.POST or None, job=job)
@@ -328,6 +331,7 @@ def freelancer_search(request):
 
 
 @login_required
+@throttle("invitation")
 def invite(request, slug):
     profile = get_object_or_404(FreelancerProfile, slug=slug, user__is_active=True)
     jobs = Job.objects.filter(client=request.user, state=JobState.OPEN)

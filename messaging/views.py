@@ -14,6 +14,7 @@ from messaging.errors import MessagingError, NotAllowed
 from messaging.forms import MessageForm
 from messaging.models import Conversation, Message
 from web.files import private_file_response
+from web.throttles import throttle
 
 
 def _int(value) -> int | None:
@@ -83,6 +84,7 @@ def _page_context(request, conversation) -> dict:
 
 
 @login_required
+@throttle("message")
 def conversation_detail(request, pk):
     conversation = _conversation_for(request, pk)
     form = MessageForm()

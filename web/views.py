@@ -1,15 +1,20 @@
+import logging
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
 from accounts.models import Hat
 from accounts.selectors import freelancer_directory
 from accounts.services import client_profile_ensure, freelancer_profile_ensure
 from web.models import Heartbeat
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -51,12 +56,40 @@ def dashboard(request):
     )
 
 
-def healthz(request):
-    """Database reachable and scheduler alive (a heartbeat in the last 3 minutes)."""
+def _database_ok() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    beat = Heartbeat.objects.filter(name="scheduler").first()
-    alive = bool(beat and beat.last_run_at > timezone.now() - timedelta(minutes=3))
-    return JsonResponse(
-        {"database": "ok", "scheduler": "ok" if alive else "stale", "last_beat": beat and beat.last_run_at}
-    )
+    return True
+
+
+def _cache_ok() -> bool:
+    # The cache holds rate limits; with Redis it is a separate service that can be down on its own.
+    cache.set("healthz", "1", timeout=10)
+    return cache.get("healthz") == "1"
+
+
+def _queue_ok() -> bool:
+    HUEY.storage.queue_size()
+    return True
+
+
+HEALTH_CHECKS = {"database": _database_ok, "cache": _cache_ok, "queue": _queue_ok}
+
+
+def healthz(request):
+    """Database, cache and job queue reachable (503 naming the ones that are not), and the scheduler alive
+    (a heartbeat in the last 3 minutes; a stale scheduler is reported but does not fail the check)."""
+    report: dict = {}
+    for component, check in HEALTH_CHECKS.items():
+        try:
+            report[component] = "ok" if check() else "down"
+        except Exception:  # any failure of a dependency is an answer here, not a crash
+            logger.exception("healthz: %s check failed", component)
+            report[component] = "down"
+    failed = [component for component, state in report.items() if state != "ok"]
+    if report["database"] == "ok":
+        beat = Heartbeat.objects.filter(name="scheduler").first()
+        alive = bool(beat and beat.last_run_at > timezone.now() - timedelta(minutes=3))
+        report.update(scheduler="ok" if alive else "stale", last_beat=beat and beat.last_run_at)
+    report["failed"] = failed
+    return JsonResponse(report, status=503 if failed else 200)

@@ -116,3 +116,43 @@ def test_dashboard_requires_login(client):
     response = client.get(reverse("dashboard"))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+def _failed_login(client, email, forwarded_for):
+    # REMOTE_ADDR is the load balancer for everyone; the client address arrives in X-Forwarded-For.
+    return client.post(
+        reverse("account_login"),
+        {"login": email, "password": "wrong-password-1"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_a_trusted_proxy_each_client_address_is_limited_apart(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    # Ten failures (each for another account, so only the per-address limit counts) lock 203.0.113.7 out...
+    for n in range(10):
+        _failed_login(client, f"nobody{n}@example.com", "203.0.113.7")
+    locked = _failed_login(client, "nobody-more@example.com", "203.0.113.7")
+    assert "Too many failed login attempts" in locked.content.decode()
+    # ...and a forged address the client put in front of the proxy's own entry does not get it out...
+    forged = _failed_login(client, "nobody-else@example.com", "198.51.100.1, 203.0.113.7")
+    assert "Too many failed login attempts" in forged.content.decode()
+    # ...but another client behind the same proxy can still sign in.
+    UserFactory(email="other@example.com")
+    response = client.post(
+        reverse("account_login"),
+        {"login": "other@example.com", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.9",
+    )
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    for n in range(10):
+        _failed_login(client, f"nobody{n}@example.com", f"203.0.113.{n}")
+    # Rotating the header does not help: all came from 10.0.0.2.
+    locked = _failed_login(client, "nobody-more@example.com", "203.0.113.99")
+    assert "Too many failed login attempts" in locked.content.decode()

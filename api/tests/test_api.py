@@ -105,3 +105,18 @@ def test_token_page_creates_rotates_and_revokes_and_the_token_works(client):
     # Another user's page shows only their own (no) token.
     client.force_login(contract.freelancer)
     assert second not in client.get(reverse("api_token")).content.decode()
+
+
+def test_contracts_show_the_parties_by_name_never_the_counterpartys_email(api):
+    contract = fixed_contract(amounts=("100",))
+    client_user, freelancer_user = contract.client, contract.freelancer
+    for viewer, counterparty in ((client_user, freelancer_user), (freelancer_user, client_user)):
+        api.force_authenticate(viewer)
+        for url in ("/api/contracts/", f"/api/contracts/{contract.pk}/"):
+            response = api.get(url)
+            assert response.status_code == 200
+            text = response.content.decode()
+            assert counterparty.email not in text and counterparty.email.split("@")[1] not in text, url
+            data = response.json()
+            row = data[0] if isinstance(data, list) else data
+            assert (row["client"], row["freelancer"]) == (client_user.name, freelancer_user.name)

@@ -2,10 +2,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
 
 from books.errors import BooksError
 from books.imports import statement_import_create, statement_import_set_mapping
-from books.models import Entry, ImportStatus
+from books.models import Entry, ImportStatus, StatementImport
 from books.tests.conftest import sample
 from ledger.checks import ledger_problems
 from ledger.models import Transaction
@@ -110,4 +112,77 @@ def test_large_file_runs_in_the_background_in_batches(freelancer, rates, setting
     imp.refresh_from_db()
     assert imp.background and imp.status == ImportStatus.DONE
     assert (imp.created_count, imp.processed_rows, imp.total_rows, imp.percent) == (20, 20, 20, 100)
+    assert ledger_problems() == []
+
+
+class WorkerKilled(BaseException):
+    """Stands in for SIGKILL: nothing in the job gets to handle it."""
+
+
+def _import_killed_after_one_batch(freelancer, settings, monkeypatch):
+    from datetime import timedelta
+
+    import books.imports
+
+    settings.BOOKS_IMPORT_BACKGROUND_ROWS = 5
+    monkeypatch.setattr("books.imports.BATCH_SIZE", 7)
+    real_post = books.imports.post_transactions
+    calls = []
+
+    def post_then_die(batch):
+        calls.append(1)
+        if len(calls) == 2:
+            raise WorkerKilled
+        return real_post(batch)
+
+    monkeypatch.setattr("books.imports.post_transactions", post_then_die)
+    lines = ["Date,Description,Amount,Currency,Status,Transaction ID"]
+    lines += [f"{d:02d} Jul 2025,Payment from Client {d},{d}.00,USD,Completed,P-{d}" for d in range(1, 21)]
+    upload = SimpleUploadedFile("big.csv", "\n".join(lines).encode(), content_type="text/csv")
+    with pytest.raises(WorkerKilled):
+        statement_import_create(user=freelancer, source_format="payoneer", upload=upload)
+    monkeypatch.setattr("books.imports.post_transactions", real_post)
+    imp = StatementImport.objects.get(user=freelancer)
+    assert imp.status == ImportStatus.RUNNING and Entry.objects.count() == 7
+
+    def age(minutes):
+        earlier = timezone.now() - timedelta(minutes=minutes)
+        StatementImport.objects.filter(pk=imp.pk).update(created_at=earlier)
+        Entry.objects.filter(statement_import=imp).update(created_at=earlier)
+
+    return imp, age
+
+
+def test_an_import_whose_worker_died_is_shown_stopped_and_resumed_by_the_periodic_job(
+    client, freelancer, rates, settings, monkeypatch
+):
+    from books.tasks import resume_stalled_statement_imports
+
+    imp, age = _import_killed_after_one_batch(freelancer, settings, monkeypatch)
+    client.force_login(freelancer)
+    url = reverse("import_detail", args=[imp.pk])
+    age(2)  # a short pause is not a stop
+    assert "Importing" in client.get(url).content.decode()
+    assert resume_stalled_statement_imports.call_local() == 0
+    age(11)
+    page = client.get(url).content.decode()
+    assert "Stopped before finishing" in page and "Try again" in page and 'http-equiv="refresh"' not in page
+    assert resume_stalled_statement_imports.call_local() == 1
+    imp.refresh_from_db()
+    assert imp.status == ImportStatus.DONE and (imp.created_count, imp.total_rows) == (13, 20)
+    assert Entry.objects.count() == 20 and Transaction.objects.filter(kind__startswith="books_import").count() == 20
+    assert ledger_problems() == []
+    assert "Imported" in client.get(url).content.decode()
+
+
+def test_try_again_on_the_page_finishes_a_stopped_import(client, freelancer, rates, settings, monkeypatch):
+    imp, age = _import_killed_after_one_batch(freelancer, settings, monkeypatch)
+    client.force_login(freelancer)
+    resume = reverse("import_resume", args=[imp.pk])
+    client.post(resume)  # not stopped yet: nothing happens
+    assert StatementImport.objects.get(pk=imp.pk).status == ImportStatus.RUNNING
+    age(11)
+    assert client.post(resume).status_code == 302
+    imp.refresh_from_db()
+    assert imp.status == ImportStatus.DONE and Entry.objects.count() == 20
     assert ledger_problems() == []

@@ -1,5 +1,7 @@
 """Strangers get 404 everywhere (they learn nothing, not even that a conversation exists); anonymous users log in."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -79,3 +81,17 @@ def test_message_without_attachment_has_no_download(client, deal):
     message = services.message_send(conversation=conversation, sender=deal.client, body="text only")
     client.force_login(deal.client)
     assert client.get(reverse("message_attachment", args=[message.pk])).status_code == 404
+
+
+def test_refresh_script_runs_under_the_content_security_policy_by_its_nonce(client, deal):
+    conversation = deal.conversation()
+    client.force_login(deal.client)
+    url = reverse("conversation_detail", args=[conversation.pk])
+    first, second = client.get(url), client.get(url)
+    nonces = []
+    for response in (first, second):
+        policy = response["Content-Security-Policy"]
+        nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+        assert f'<script nonce="{nonce}">' in response.content.decode()
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.tests.factories import PASSWORD, FreelancerProfileFactory
+from accounts.tests.factories import PASSWORD, ClientProfileFactory, FreelancerProfileFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,4 +47,27 @@ def test_sign_up_form_works_in_the_browser(browser, live_server):
     from accounts.models import User
 
     assert User.objects.get(email="browser@example.com").active_hat == "client"
+    context.close()
+
+
+def test_pages_break_no_content_security_policy_rule(browser, live_server):
+    from messaging.services import conversation_start
+    from messaging.tests.conftest import make_job, make_proposal
+
+    client_user = ClientProfileFactory(name="Sana Traders").user
+    freelancer_user = FreelancerProfileFactory(display_name="Bilal").user
+    proposal = make_proposal(make_job(client_user), freelancer_user)
+    conversation = conversation_start(starter=client_user, proposal=proposal)
+    context = browser.new_context()
+    page = context.new_page()
+    violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", client_user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/accounts/login/'] button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/dashboard/")
+    for path in ["/", "/jobs/", "/freelancers/", f"/messages/{conversation.pk}/"]:
+        page.goto(f"{live_server.url}{path}")
+    assert violations == []
     context.close()

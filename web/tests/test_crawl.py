@@ -1,5 +1,6 @@
 """Follow every link a demo user can see, as far as it goes: no page may fail (5xx) and no link on a page may
-lead nowhere (404). A guard against broken navigation and crashes on real data."""
+lead nowhere (404). A guard against broken navigation and crashes on real data. Every HTML page it sees must
+also carry the Content-Security-Policy and Permissions-Policy, and nothing on it that the policy would block."""
 
 import os
 import re
@@ -12,7 +13,25 @@ from accounts.models import User
 
 pytestmark = pytest.mark.django_db
 LINK = re.compile(r'href="([^"]+)"')
+INLINE_STYLE = re.compile(r"<[^>]+\sstyle=", re.IGNORECASE)
+SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
 SKIP = ("/accounts/logout", "/static/", "/media/", "/admin/", "/i18n/", "/api/schema/")
+
+
+def assert_security_headers(url: str, response) -> None:
+    """The headers are there, and the page holds nothing the policy would block: no inline style attribute,
+    no inline script without this response's nonce."""
+    policy = response.get("Content-Security-Policy", "")
+    assert "default-src 'self'" in policy and "object-src 'none'" in policy, url
+    assert "frame-ancestors 'none'" in policy and "'unsafe-inline'" not in policy, url
+    assert "camera=()" in response.get("Permissions-Policy", ""), url
+    html = response.content.decode()
+    assert not INLINE_STYLE.search(html), f"inline style on {url}"
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    for attributes in SCRIPT_TAG.findall(html):
+        if "src=" in attributes or "application/json" in attributes:
+            continue
+        assert f'nonce="{nonce}"' in attributes, f"inline script without the nonce on {url}"
 
 
 def crawl(client, start: list[str], limit: int = 400) -> dict[str, int]:
@@ -25,6 +44,8 @@ def crawl(client, start: list[str], limit: int = 400) -> dict[str, int]:
         response = client.get(url)
         seen[url] = response.status_code
         content_type = response.get("Content-Type", "")
+        if content_type.startswith("text/html"):
+            assert_security_headers(url, response)
         if response.status_code != 200 or not content_type.startswith("text/html"):
             continue
         for href in LINK.findall(response.content.decode()):

@@ -51,3 +51,13 @@ def test_production_settings_are_strict():
         "django.core.mail.backends.smtp.EmailBackend",
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
+
+
+def test_trusted_proxy_count_comes_from_the_environment_and_defaults_to_none():
+    code = (
+        "from django.conf import settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT, s.REST_FRAMEWORK['NUM_PROXIES'])"
+    )
+    behind = _manage("shell", "-c", code, env={**PRODUCTION_ENV, "TRUSTED_PROXY_COUNT": "1"})
+    direct = _manage("shell", "-c", code, env={**PRODUCTION_ENV, "TRUSTED_PROXY_COUNT": ""})
+    assert behind.stdout.strip().splitlines()[-1] == "1 1", behind.stderr
+    assert direct.stdout.strip().splitlines()[-1] == "0 0", direct.stderr

@@ -54,3 +54,36 @@ def test_mail_goes_through_the_queue():
     send_mail("Hello", "Body", None, ["someone@example.com"])
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Hello"
+
+
+def test_healthz_answers_503_naming_the_database_when_it_is_down(client, monkeypatch):
+    from django.db import OperationalError, connection
+
+    def refuse():
+        raise OperationalError("could not connect to server: Connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["database"] == "down" and body["failed"] == ["database"]
+    assert body["cache"] == "ok" and body["queue"] == "ok"
+
+
+def test_healthz_answers_503_naming_the_queue_when_its_storage_is_down(client, monkeypatch):
+    from huey.contrib.djhuey import HUEY
+
+    def refuse():
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(HUEY.storage, "queue_size", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["queue"] and response.json()["database"] == "ok"
+
+
+def test_healthz_is_200_when_everything_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["failed"] == []
