@@ -7,6 +7,7 @@ from accounts.countries import country_choices
 from accounts.images import check_image
 from accounts.models import Availability, City, ClientProfile, FreelancerProfile, Hat, Language, Skill
 from ledger.money import CURRENCY_CHOICES, MoneyError, parse_amount
+from web.ids import parse_id
 
 
 class SkillsField(forms.ModelMultipleChoiceField):
@@ -19,6 +20,15 @@ class SkillsField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj):
         return obj.localized_name(get_language() or "en")
+
+    def _check_values(self, value):
+        # An id no skill can have is refused before it reaches the database (SQLite overflows on huge ints).
+        for pk in value:
+            if parse_id(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
 
 
 class SignupHatForm(forms.Form):

@@ -34,6 +34,7 @@ from books.models import (
 from books.rates import RateBook
 from books.receipts import check_receipt
 from books.selectors import removable
+from contracts.action_keys import claim_action_key
 from ledger import chart
 from ledger.errors import LedgerError
 from ledger.models import Account, Hold, personal_book
@@ -103,6 +104,11 @@ def _replayed(user, fp: str) -> Entry | None:
     return Entry.objects.filter(user=user, fingerprint=fp).first()
 
 
+def _claim(key: str, user, action: str, request: dict) -> bool:
+    # The key with this request's fingerprint: a different request under a used key is refused.
+    return claim_action_key(key, user=user, action=action, object_id=None, params=request, error=BooksError)
+
+
 def expense_record(
     *,
     user,
@@ -118,8 +124,10 @@ def expense_record(
     """Record an expense paid from one of the freelancer's own accounts, with an optional receipt (PDF or
     image, checked by content and size). Posts expense +E, cash −E in the personal book."""
     fp = fingerprint("expense", idempotency_key)
+    request = {"on": occurred_on, "amount": amount, "currency": currency, "category": category, "place": place}
     existing = _replayed(user, fp)
     if existing is not None:
+        _claim(idempotency_key, user, "expense_record", request)
         return existing
     minor = _check_amount(amount, currency)
     amount = from_minor(minor, currency)
@@ -136,6 +144,7 @@ def expense_record(
     pkr_minor, basis, rate = _pkr(amount, currency, occurred_on)
     try:
         with transaction.atomic():
+            _claim(idempotency_key, user, "expense_record", request)
             txn = post_transaction(
                 [Leg(expense_account(user, category, currency), amount), Leg(cash(user, place, currency), -amount)],
                 idempotency_key=ledger_key(user, "expense", fp),
@@ -182,8 +191,10 @@ def income_record(
     """Record income received into one of the freelancer's own accounts (not through Kamai). A Pakistani
     client's s.153(1)(b) withholding (PKR income only) goes to tax:withheld, credited against the year's tax."""
     fp = fingerprint("income", idempotency_key)
+    request = {"on": occurred_on, "amount": amount, "currency": currency, "place": place, "withheld": tax_withheld}
     existing = _replayed(user, fp)
     if existing is not None:
+        _claim(idempotency_key, user, "income_record", request)
         return existing
     minor = _check_amount(amount, currency)
     amount = from_minor(minor, currency)
@@ -203,6 +214,7 @@ def income_record(
     pkr_minor, basis, rate = _pkr(amount, currency, occurred_on)
     try:
         with transaction.atomic():
+            _claim(idempotency_key, user, "income_record", request)
             txn = post_transaction(
                 legs,
                 idempotency_key=ledger_key(user, "income", fp),
@@ -250,8 +262,10 @@ def remittance_record(
     freelancer's accounts (Payoneer, Wise) it is a conversion; from a client directly ("direct") it is also
     income, valued at the realized PKR the bank credited."""
     fp = fingerprint("remittance", idempotency_key)
+    request = {"on": received_on, "currency": currency, "amount": amount, "pkr_net": pkr_net, "from": from_place}
     existing = Remittance.objects.filter(user=user, transaction__idempotency_key=ledger_key(user, "remit", fp)).first()
     if existing is not None:
+        _claim(idempotency_key, user, "remittance_record", request)
         return existing
     if currency == "PKR":
         raise BooksError(_("A remittance arrives in a foreign currency."))
@@ -286,6 +300,7 @@ def remittance_record(
         legs.append(Leg(tax_withheld_account(user), withheld))
     try:
         with transaction.atomic():
+            _claim(idempotency_key, user, "remittance_record", request)
             txn = post_transaction(
                 legs,
                 idempotency_key=ledger_key(user, "remit", fp),

@@ -9,7 +9,7 @@ from contracts.models import ContractKind
 from contracts.providers import available_providers
 from contracts.services import MilestoneTerms
 from contracts.terms import percent
-from ledger.forms import clean_money
+from ledger.forms import NumberField, clean_money
 from ledger.money import CURRENCY_CHOICES
 
 MAX_MILESTONES = 6
@@ -44,10 +44,10 @@ class RetainerForm(FundForm):
 
 class _TermsFields(forms.Form):
     review_window_days = forms.IntegerField(label=_("Review window (days)"), min_value=1, max_value=60, initial=14)
-    penalty_pct_per_week = forms.DecimalField(
+    penalty_pct_per_week = NumberField(
         label=_("Late-funding penalty, % per week"), min_value=0, max_value=10, decimal_places=2, initial=1
     )
-    penalty_cap_pct = forms.DecimalField(
+    penalty_cap_pct = NumberField(
         # xgettext:no-python-format
         label=_("Penalty cap, % of the milestone"),
         min_value=0,
@@ -193,7 +193,7 @@ class DecideForm(forms.Form):
 
 class TimeForm(forms.Form):
     day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    hours = forms.DecimalField(label=_("Hours"), min_value=0, max_value=24, decimal_places=2)
+    hours = NumberField(label=_("Hours"), min_value=0, max_value=24, decimal_places=2)
     memo = forms.CharField(label=_("What you worked on"), max_length=300)
 
 

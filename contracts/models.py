@@ -330,14 +330,20 @@ class Event(models.Model):
 
 
 class ActionKey(models.Model):
-    """The idempotency key of each money action (from the form or the Idempotency-Key header): a replay
-    of the same key returns the first outcome instead of acting twice."""
+    """The idempotency key of each money action in any app (from the form or the Idempotency-Key header): a
+    replay of the same request returns the first outcome instead of acting twice."""
 
-    key = models.CharField(max_length=100, unique=True)
+    key = models.CharField(max_length=100)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     action = models.CharField(max_length=40)
-    object_id = models.BigIntegerField()
+    object_id = models.BigIntegerField(null=True, blank=True)
+    # sha256 of the canonical request (contracts.action_keys): the same key with another request is refused.
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # Each user's keys are their own: another user's key can neither replay nor block theirs.
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="action_key_unique_per_user")]
 
     def __str__(self):
         return self.key

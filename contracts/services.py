@@ -18,15 +18,15 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contracts.action_keys import claim_action_key
 from contracts.errors import ContractError, InvalidTransition, NotAllowed
 from contracts.models import (
     CONTRACT_TRANSITIONS,
     MILESTONE_TRANSITIONS,
-    ActionKey,
     Contract,
     ContractKind,
     ContractState,
@@ -95,22 +95,10 @@ def _minor(amount: Decimal, currency: str, label: str) -> int:
     return minor
 
 
-def _claim_key(key: str, *, user, action: str, object_id: int) -> bool:
-    """Record an action's idempotency key. True: first time, go ahead. False: a replay of the same action
-    (do nothing, report success). A key reused for something else is refused."""
-    if not key:
-        raise ContractError(_("This action needs an idempotency key; reload the page and try again."))
-    existing = ActionKey.objects.filter(key=key).first()
-    if existing is None:
-        try:
-            with transaction.atomic():
-                ActionKey.objects.create(key=key, user=user, action=action, object_id=object_id)
-            return True
-        except IntegrityError:
-            existing = ActionKey.objects.get(key=key)
-    if (existing.user_id, existing.action, existing.object_id) != (user.pk, action, object_id):
-        raise ContractError(_("This request key was already used for another action."))
-    return False
+def _claim_key(key: str, *, user, action: str, object_id: int, params: dict | None = None) -> bool:
+    """Record an action's idempotency key with its request. True: first time, go ahead. False: a replay of the
+    same request (do nothing, report success). A key reused for another action or request is refused."""
+    return claim_action_key(key, user=user, action=action, object_id=object_id, params=params, error=ContractError)
 
 
 def _move_milestone(milestone: Milestone, to_state: str) -> None:
@@ -580,7 +568,9 @@ def milestone_fund(*, milestone: Milestone, client, provider: str, idempotency_k
     milestone = _locked_milestone(milestone.pk)
     contract = milestone.contract
     _require_client(contract, client)
-    if not _claim_key(idempotency_key, user=client, action="milestone_fund", object_id=milestone.pk):
+    if not _claim_key(
+        idempotency_key, user=client, action="milestone_fund", object_id=milestone.pk, params={"provider": provider}
+    ):
         return milestone.payins.order_by("-created_at").first()
     _require_active(contract)
     if milestone.state != MilestoneState.PENDING_FUNDING:
@@ -615,7 +605,8 @@ def retainer_fund(*, contract: Contract, client, amount: Decimal, provider: str,
     _require_client(contract, client)
     if contract.kind != ContractKind.HOURLY:
         raise ContractError(_("Retainers are for hourly contracts; fund milestones instead."))
-    if not _claim_key(idempotency_key, user=client, action="retainer_fund", object_id=contract.pk):
+    params = {"amount": amount, "provider": provider}
+    if not _claim_key(idempotency_key, user=client, action="retainer_fund", object_id=contract.pk, params=params):
         return contract.payins.order_by("-created_at").first()
     _require_active(contract)
     amount_minor = _minor(amount, contract.currency, _("The amount"))

@@ -4,7 +4,7 @@ double submit is recorded once."""
 
 import uuid
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -16,7 +16,7 @@ from invoicing.calculations import LineInput, TaxInput
 from invoicing.models import InvoiceSettings, LateFeeKind, MethodKind, PaymentMethod, RecurringFrequency
 from invoicing.services import LateFeeRule
 from ledger.forms import clean_money
-from ledger.money import CURRENCY_CHOICES
+from ledger.money import CURRENCY_CHOICES, MoneyError, parse_number
 
 LINE_ROWS = 8
 TAX_ROWS = 3
@@ -30,17 +30,15 @@ TERMS_CHOICES = [
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-def _decimal(text: str, label: str) -> Decimal:
-    cleaned = str(text).strip().replace(",", "")
+MAX_QUANTITY = Decimal(1_000_000)
+
+
+def _decimal(text: str, label: str, *, places: int = 3, max_value: Decimal = Decimal(100)) -> Decimal:
+    """A quantity or a percentage, read by the same parser as amounts (ledger.money.parse_number)."""
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise forms.ValidationError(
-            _("%(label)s: %(text)r is not a number.") % {"label": label, "text": text}
-        ) from None
-    if not value.is_finite():
-        raise forms.ValidationError(_("%(label)s: %(text)r is not a number.") % {"label": label, "text": text})
-    return value
+        return parse_number(text, places=places, max_value=max_value)
+    except MoneyError as error:
+        raise forms.ValidationError(f"{label}: {error}") from None
 
 
 def _money(form, name: str, currency: str, *, label) -> Decimal | None:
@@ -115,7 +113,7 @@ class LinesMixin:
                 self.add_error(f"l{i}_description", _("Line %(n)d needs a description.") % {"n": i})
                 continue
             try:
-                quantity = _decimal(quantity_text or "1", _("Quantity"))
+                quantity = _decimal(quantity_text or "1", _("Quantity"), max_value=MAX_QUANTITY)
             except forms.ValidationError as error:
                 self.add_error(f"l{i}_quantity", error)
                 continue

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contracts.action_keys import claim_action_key
 from invoicing.calculations import (
     LineInput,
     TaxInput,
@@ -567,6 +568,11 @@ def _settle_state(invoice: Invoice, today: date) -> None:
         _transition(invoice, InvoiceState.OVERDUE if invoice.due_date < today else InvoiceState.PARTIALLY_PAID)
 
 
+def _claim(key: str, user, action: str, invoice_id: int | None, request: dict) -> bool:
+    # The key with this request's fingerprint: a different request under a used key is refused.
+    return claim_action_key(key, user=user, action=action, object_id=invoice_id, params=request, error=InvoicingError)
+
+
 def payment_record(
     *,
     invoice: Invoice,
@@ -585,12 +591,16 @@ def payment_record(
     More than is still due is refused. The same idempotency key records the payment once."""
     if not idempotency_key:
         raise InvoicingError(_("The form expired; please submit it again."))
+    request = {"amount": amount, "currency": currency, "on": received_on, "method": method, "pkr": realized_pkr}
     existing = Payment.objects.filter(idempotency_key=idempotency_key).select_related("invoice").first()
     if existing is not None:
         _check_owner(existing.invoice, freelancer)
+        _claim(idempotency_key, freelancer, "payment_record", existing.invoice_id, request)
         return existing
     with transaction.atomic():
         invoice = _locked(invoice, freelancer)
+        if not _claim(idempotency_key, freelancer, "payment_record", invoice.pk, request):
+            return Payment.objects.get(idempotency_key=idempotency_key)
         if invoice.is_credit_note:
             raise InvoicingError(_("Payments are recorded on invoices, not credit notes."))
         if invoice.state not in OPEN_STATES:
@@ -693,12 +703,16 @@ def credit_note_issue(
     if not idempotency_key:
         raise InvoicingError(_("The form expired; please submit it again."))
     settings_get(freelancer=freelancer)
+    request = {"amount": amount, "reason": reason.strip()}
     existing = Invoice.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         _check_owner(existing, freelancer)
+        _claim(idempotency_key, freelancer, "credit_note_issue", existing.credit_for_id, request)
         return existing
     with transaction.atomic():
         invoice = _locked(invoice, freelancer)
+        if not _claim(idempotency_key, freelancer, "credit_note_issue", invoice.pk, request):
+            return Invoice.objects.get(idempotency_key=idempotency_key)
         if invoice.is_credit_note or invoice.state not in OPEN_STATES:
             raise InvoicingError(_("Only an issued, unpaid invoice can be credited."))
         if not reason.strip():

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -6,6 +7,8 @@ from django.views.static import serve
 from web import views as web_views
 
 admin.site.site_header = "Kamai administration"
+# The admin signs in through allauth's login (its rate limits, then the second factor), never its own form.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", web_views.home, name="home"),

@@ -5,6 +5,7 @@ must round money (a conversion at a rate, a percentage fee) calls `quantize` or 
 rounded once, here. Amounts are stored as integer minor units (paisa, cents) and converted only at the edges.
 """
 
+import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -77,23 +78,62 @@ def from_minor(minor: int, currency: str) -> Decimal:
     return Decimal(int(minor)).scaleb(-MINOR_UNITS[check_currency(currency)])
 
 
-def parse_amount(text: str, currency: str) -> Decimal:
-    """Parse what a user typed ("1,250.50", or with Urdu digits) into an exact Decimal for the currency."""
-    check_currency(currency)
-    cleaned = str(text).strip().replace(",", "").replace("٬", "").replace("٫", ".")
+# The largest amount any form takes unless a field says otherwise: 1,000,000,000 major units is 10^11 minor
+# units, far inside a 64-bit integer even summed over many lines, so no typed amount can overflow a column.
+MAX_AMOUNT = Decimal(1_000_000_000)
+# Urdu keyboards type Extended Arabic-Indic digits; they are read as 0-9. Every other non-ASCII digit
+# (Arabic-Indic, Devanagari, full-width...) is refused with a message rather than silently reinterpreted.
+_URDU_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
+
+
+def parse_number(
+    text: str, *, places: int, max_value: Decimal = MAX_AMOUNT, allow_negative: bool = False, unit: str = ""
+) -> Decimal:
+    """What a person typed as a plain decimal number ("1,250.50", Urdu digits), or a MoneyError with a message
+    for them: exponents (1e30), underscores (1_0), NaN and Infinity, other scripts' digits, a sign where none
+    is allowed, more than `places` decimals and anything beyond ±max_value are all refused, never guessed."""
+    raw = str(text)
+    cleaned = raw.strip().replace(",", "").replace("٬", "").replace("٫", ".").translate(_URDU_DIGITS)
     if not cleaned:
         raise MoneyError(_("Enter an amount."))
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise MoneyError(_("%(text)r is not a number.") % {"text": text}) from None
-    if not amount.is_finite():
-        raise MoneyError(_("%(text)r is not a number.") % {"text": text})
-    if amount != quantize(amount, currency):
-        raise MoneyError(
-            _("%(amount)s has more decimals than %(currency)s allows.") % {"amount": amount, "currency": currency}
-        )
-    return quantize(amount, currency)
+    if not _PLAIN_NUMBER.fullmatch(cleaned):
+        if cleaned.strip("+-").lower() in {"nan", "snan", "inf", "infinity"}:
+            raise MoneyError(_("%(text)r is not a number.") % {"text": raw})
+        if "_" in cleaned:
+            raise MoneyError(_("Write the number without underscores, like 1500.50."))
+        if any(char.isdigit() and not char.isascii() for char in cleaned):
+            raise MoneyError(_("Write the number with the digits 0-9 (or Urdu digits)."))
+        if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+", cleaned, re.ASCII):
+            raise MoneyError(_("Write the number in full, without an exponent (like 1500.50, not 1.5e3)."))
+        raise MoneyError(_("%(text)r is not a number.") % {"text": raw})
+    if cleaned[0] == "+":
+        raise MoneyError(_("Write the number without a + sign."))
+    if cleaned[0] == "-" and not allow_negative:
+        raise MoneyError(_("A negative number is not allowed here; it must be more than zero."))
+    value = Decimal(cleaned)
+    if abs(value) > max_value:
+        raise MoneyError(_("The most this field takes is %(max)s.") % {"max": f"{max_value:,f}"})
+    if value != value.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING):
+        if unit:
+            raise MoneyError(
+                _("%(amount)s has more decimals than %(currency)s allows.") % {"amount": value, "currency": unit}
+            )
+        raise MoneyError(_("%(number)s has more than %(places)d decimals.") % {"number": value, "places": places})
+    return value
+
+
+def parse_amount(
+    text: str, currency: str, *, max_amount: Decimal = MAX_AMOUNT, allow_negative: bool = False
+) -> Decimal:
+    """Parse what a user typed ("1,250.50", or with Urdu digits) into an exact Decimal for the currency: the
+    one parser for every money field, each field with its bounds (at most `max_amount`; no sign unless
+    `allow_negative`)."""
+    check_currency(currency)
+    value = parse_number(
+        text, places=MINOR_UNITS[currency], max_value=max_amount, allow_negative=allow_negative, unit=currency
+    )
+    return quantize(value, currency)
 
 
 def parse_rate(text) -> Decimal:

@@ -324,7 +324,7 @@ _PROJECTORS: list = []
 def register_projector(projector) -> None:
     """Call `projector(list[Posted])` inside the database transaction that writes postings, so a read model
     (the freelancer's books) is written with them or not at all. Apps register theirs in AppConfig.ready;
-    the ledger knows nothing of what they build (DECISIONS 21)."""
+    the ledger knows nothing of what they build (DECISIONS 24)."""
     if projector not in _PROJECTORS:
         _PROJECTORS.append(projector)
 

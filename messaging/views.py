@@ -14,14 +14,8 @@ from messaging.errors import MessagingError, NotAllowed
 from messaging.forms import MessageForm
 from messaging.models import Conversation, Message
 from web.files import private_file_response
+from web.ids import parse_id
 from web.throttles import throttle
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _conversation_for(request, pk) -> Conversation:
@@ -41,21 +35,21 @@ def inbox(request):
 @require_POST
 def conversation_start(request):
     kwargs = {}
-    if proposal_id := _int(request.POST.get("proposal")):
+    if proposal_id := parse_id(request.POST.get("proposal")):
         kwargs["proposal"] = get_object_or_404(
             Proposal.objects.select_related("job__client", "freelancer"), pk=proposal_id
         )
-    elif offer_id := _int(request.POST.get("offer")):
+    elif offer_id := parse_id(request.POST.get("offer")):
         kwargs["offer"] = get_object_or_404(
             ContractOffer.objects.select_related("client", "freelancer", "job", "proposal"), pk=offer_id
         )
-    elif contract_id := _int(request.POST.get("contract")):
+    elif contract_id := parse_id(request.POST.get("contract")):
         from contracts.models import Contract
 
         kwargs["contract"] = get_object_or_404(
             Contract.objects.select_related("client", "freelancer", "offer__job"), pk=contract_id
         )
-    elif (job_id := _int(request.POST.get("job"))) and (freelancer_id := _int(request.POST.get("freelancer"))):
+    elif (job_id := parse_id(request.POST.get("job"))) and (freelancer_id := parse_id(request.POST.get("freelancer"))):
         kwargs["job"] = get_object_or_404(Job, pk=job_id, client=request.user)
         kwargs["freelancer"] = get_object_or_404(User, pk=freelancer_id, is_active=True)
     else:
@@ -71,7 +65,7 @@ def conversation_start(request):
 
 
 def _page_context(request, conversation) -> dict:
-    page, has_older = selectors.conversation_messages(conversation, before_id=_int(request.GET.get("before")))
+    page, has_older = selectors.conversation_messages(conversation, before_id=parse_id(request.GET.get("before")))
     if page and not request.GET.get("before"):
         services.conversation_mark_read(conversation=conversation, reader=request.user, up_to_message_id=page[-1].pk)
     return {

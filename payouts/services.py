@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from books.errors import BooksError
 from books.services import remittance_from_withdrawal
+from contracts.action_keys import claim_action_key
 from ledger import chart
 from ledger.errors import InsufficientFunds, LedgerError
 from ledger.models import Account, ExchangeRate
@@ -194,6 +195,11 @@ def _check_key(key: str) -> str:
     return key
 
 
+def _claim(key: str, user, action: str, object_id: int, **request) -> None:
+    # The key with this request's fingerprint: a different request under a used key is refused.
+    claim_action_key(key, user=user, action=action, object_id=object_id, params=request, error=PayoutError)
+
+
 def _replay(key: str, *, freelancer, bank_account: BankAccount, currency: str, amount: Decimal) -> Withdrawal | None:
     existing = Withdrawal.objects.filter(idempotency_key=key).first()
     if existing is None:
@@ -223,6 +229,7 @@ def withdrawal_request(
     quote = withdrawal_quote(freelancer=freelancer, bank_account=bank_account, currency=currency, amount=amount)
     try:
         with transaction.atomic():
+            _claim(key, freelancer, "withdrawal_request", bank_account.pk, currency=currency, amount=amount)
             withdrawal = Withdrawal.objects.create(
                 freelancer=freelancer,
                 bank_account=bank_account,
@@ -345,6 +352,8 @@ def withdrawal_settle(
             raise PayoutError(_("The tax withheld cannot be negative."))
     with transaction.atomic():
         row = _locked(withdrawal)
+        request = {"reference": bank_reference, "pkr": realized_minor, "prc": prc_number, "purpose": purpose_code}
+        _claim(key, staff, "withdrawal_settle", row.pk, **request)
         if not _move(row, WithdrawalState.SETTLED, key):
             return row
         if row.payout_currency == "PKR" and realized_minor is None:
@@ -409,6 +418,7 @@ def withdrawal_fail(*, withdrawal: Withdrawal, staff, reason: str, idempotency_k
         raise PayoutError(_("Say why the withdrawal failed; the freelancer sees it."))
     with transaction.atomic():
         row = _locked(withdrawal)
+        _claim(key, staff, "withdrawal_fail", row.pk, reason=reason)
         if not _move(row, WithdrawalState.FAILED, key):
             return row
         try:

@@ -147,3 +147,12 @@ def test_invoice_income_in_the_book_names_the_client(freelancer, rates):
     post_transaction([Leg(receivable, D("1000")), Leg(income, D("-1000"))], idempotency_key="inv-9",
                      kind="invoice_issue", reference="invoice:9")  # fmt: skip
     assert Entry.objects.get(user=freelancer, source="invoices").client == "Thames Digital Ltd"
+
+
+def test_an_expense_key_replayed_with_another_amount_is_refused(freelancer, rates):
+    kwargs = dict(user=freelancer, occurred_on=date(2025, 7, 15), currency="PKR", category="internet",
+                  idempotency_key="same")  # fmt: skip
+    services.expense_record(amount=D("100"), **kwargs)
+    with pytest.raises(BooksError, match="different request"):
+        services.expense_record(amount=D("5000"), **kwargs)
+    assert Entry.objects.count() == 1 and Transaction.objects.count() == 1

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.tests.factories import force_login_with_mfa
 from contracts.models import Contract, Dispute, MilestoneState, PayIn
 from contracts.tests.helpers import assert_ledger_clean, escrow, fixed_contract, hourly_contract, key, stranger, wallet
 from marketplace.tests.factories import make_client, make_freelancer
@@ -74,7 +75,7 @@ def test_full_fixed_price_contract_through_pages(client, admin_user):
     payin = PayIn.objects.get(milestone=second)
     assert response["Location"] == reverse("payin_detail", args=[payin.pk])
     assert payin.reference in client.get(response["Location"]).content.decode()
-    client.force_login(admin_user)
+    force_login_with_mfa(client, admin_user)
     assert payin.reference in client.get(reverse("staff_queue")).content.decode()
     client.post(reverse("payin_confirm", args=[payin.pk]), {"bank_reference": "MEEZAN-FT-99"})
     second.refresh_from_db()
@@ -86,7 +87,7 @@ def test_full_fixed_price_contract_through_pages(client, admin_user):
     dispute = Dispute.objects.get()
     assert response["Location"] == reverse("dispute_detail", args=[dispute.pk])
     client.post(reverse("dispute_detail", args=[dispute.pk]), {"text": "Screenshots of the finished build"})
-    client.force_login(admin_user)
+    force_login_with_mfa(client, admin_user)
     client.post(
         reverse("dispute_decide", args=[dispute.pk]),
         {"to_freelancer": "300", "to_client": "0", "decision": "Work delivered as agreed"},

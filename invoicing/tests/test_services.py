@@ -261,3 +261,19 @@ def test_client_link_token_is_signed():
 def test_iban_check():
     assert services.iban_is_valid("PK36SCBL0000001123456702")
     assert not services.iban_is_valid("PK36SCBL0000001123456703")
+
+
+def test_a_payment_key_replayed_with_another_amount_is_refused():
+    invoice = make_invoice()
+    first = pay(invoice, "100", "pay-1")
+    assert pay(invoice, "100.00", "pay-1").pk == first.pk
+    with pytest.raises(InvoicingError, match="different request"):
+        pay(invoice, "400", "pay-1")
+    assert Payment.objects.count() == 1
+    credit = dict(invoice=invoice, freelancer=invoice.freelancer, reason="Discount", idempotency_key="credit-1",
+                  send_email=False)  # fmt: skip
+    services.credit_note_issue(amount=Decimal(50), **credit)
+    with pytest.raises(InvoicingError, match="different request"):
+        services.credit_note_issue(amount=Decimal(60), **credit)
+    assert Invoice.objects.filter(credit_for=invoice).count() == 1
+    assert_ledger_ok()

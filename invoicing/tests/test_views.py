@@ -106,10 +106,10 @@ def test_full_flow_through_pages(client, mailoutbox):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"l1_quantity": "-2"}, "the quantity must be more than zero"),
+        ({"l1_quantity": "-2"}, "Quantity: A negative number is not allowed here"),
         ({"terms": "custom", "due_date": "2000-01-01"}, "The due date cannot be before the issue date"),
         ({"l1_price": "12.345"}, "more decimals than USD allows"),
-        ({"discount": "120%"}, "between 0 and 100%"),
+        ({"discount": "120%"}, "The most this field takes is 100"),
         ({"l1_quantity": "abc"}, "is not a number"),
     ],
 )

@@ -5,6 +5,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 
+from accounts.tests.factories import force_login_with_mfa
 from ledger.errors import ImmutableRecord
 from ledger.models import Posting, Transaction
 from ledger.tests.factories import UserFactory
@@ -45,7 +46,7 @@ def test_accounts_with_postings_cannot_be_deleted(posted, wallet):
 
 @pytest.mark.django_db
 def test_the_admin_is_read_only(client, posted):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    force_login_with_mfa(client, UserFactory(is_staff=True, is_superuser=True))
     posting = Posting.objects.first()
     for name, obj in [("transaction", posted), ("posting", posting), ("account", posting.account)]:
         change = reverse(f"admin:ledger_{name}_change", args=[obj.pk])

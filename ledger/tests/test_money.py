@@ -89,3 +89,37 @@ def test_format_money_in_english_and_urdu():
     assert format_money(Decimal("1234.5"), "PKR", "en") == "PKR1,234.50"
     urdu = format_money(Decimal("1234.5"), "PKR", "ur")
     assert "1,234.50" in urdu and "Rs" in urdu
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1e30", "without an exponent"),
+        ("1E+400", "without an exponent"),
+        ("1e20", "without an exponent"),
+        ("1_0", "without underscores"),
+        ("NaN", "is not a number"),
+        ("-Infinity", "is not a number"),
+        ("inf", "is not a number"),
+        ("٣", "digits 0-9"),
+        ("１０", "digits 0-9"),
+        ("-1", "negative number is not allowed"),
+        ("+5", r"without a \+ sign"),
+        ("9" * 40, "The most this field takes is 1,000,000,000"),
+        ("1000000000.01", "The most this field takes is"),
+        ("1.001", "more decimals than USD allows"),
+        ("<script>", "is not a number"),
+        ("1.2.3", "is not a number"),
+    ],
+)
+def test_parse_amount_refuses_hostile_input_with_a_message(text, message):
+    with pytest.raises(MoneyError, match=message):
+        parse_amount(text, "USD")
+
+
+def test_parse_amount_bounds_are_per_field():
+    assert parse_amount("1000000000", "USD") == Decimal("1000000000.00")
+    assert parse_amount("-5", "USD", allow_negative=True) == Decimal("-5.00")
+    assert parse_amount("5.", "USD") == Decimal("5.00") and parse_amount(".5", "USD") == Decimal("0.50")
+    with pytest.raises(MoneyError, match="The most this field takes is 500"):
+        parse_amount("501", "USD", max_amount=Decimal(500))

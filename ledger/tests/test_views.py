@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from accounts.tests.factories import force_login_with_mfa
 from ledger import services, views
 from ledger.tests.factories import UserFactory
 from ledger.tests.helpers import deposit, key
@@ -75,7 +76,7 @@ def test_a_stranger_cannot_see_someone_elses_statement(client, funded, name):
 
 
 def test_a_staff_member_cannot_browse_a_wallet_through_the_user_pages(client, funded):
-    client.force_login(UserFactory(is_staff=True))
+    force_login_with_mfa(client, UserFactory(is_staff=True))
     assert client.get(reverse("wallet_statement", args=[funded.pk])).status_code == 404
 
 
@@ -103,7 +104,7 @@ def test_anonymous_users_are_sent_to_login(client, funded, url):
 def test_trial_balance_is_staff_only(client, user, funded):
     client.force_login(user)
     assert client.get(reverse("ledger_trial_balance")).status_code == 403
-    client.force_login(UserFactory(is_staff=True))
+    force_login_with_mfa(client, UserFactory(is_staff=True))
     response = client.get(reverse("ledger_trial_balance"))
     assert response.status_code == 200
     body = response.content.decode()

@@ -211,3 +211,22 @@ def test_offer_page_states_the_contract_terms_before_acceptance(client):
     client.force_login(proposal.freelancer)
     html = client.get(reverse("offer_detail", args=[offer.pk])).content.decode()
     assert "fee is 5% of each release" in html and "14 days to review" in html
+
+
+@pytest.mark.parametrize("path", ["/jobs/", "/freelancers/"])
+@pytest.mark.parametrize("skill", ["99999999999999999999999999", "9223372036854775808", "-1", "٣", "1e3", "0"])
+def test_search_refuses_ids_no_skill_can_have(client, path, skill):
+    # SQLite raised OverflowError (a 500) for an id past 64 bits; every such value is now a form error.
+    client.raise_request_exception = False
+    response = client.get(path, {"skills": skill})
+    assert response.status_code == 200
+    assert response.context["form"].errors["skills"]
+
+
+def test_an_id_is_ascii_digits_within_64_bits():
+    from web.ids import MAX_ID, parse_id
+
+    assert parse_id(str(MAX_ID)) == MAX_ID
+    assert parse_id(str(MAX_ID + 1)) is None
+    assert parse_id("٣") is None
+    assert parse_id(" 42 ") == 42

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, force_login_with_mfa
 from ledger.models import Hold
 from payouts import services
 from payouts.models import BankAccount, Withdrawal, WithdrawalState
@@ -34,7 +34,7 @@ def staff_client(client):
 
     staff = UserFactory(is_staff=True)
     c = Client()
-    c.force_login(staff)
+    force_login_with_mfa(c, staff)
     return c
 
 

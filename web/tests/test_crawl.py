@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from accounts.tests.factories import force_login_with_mfa
 
 pytestmark = pytest.mark.django_db
 LINK = re.compile(r'href="([^"]+)"')
@@ -73,7 +74,7 @@ def test_every_link_a_demo_user_sees_works(client, email, language):
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     client.cookies["django_language"] = language
     user = User.objects.get(email=email)
-    client.force_login(user)
+    force_login_with_mfa(client, user)
     seen = crawl(client, ["/", "/dashboard/"])
     # Switch hats and crawl again: both dashboards and their menus.
     other = "client" if user.active_hat == "freelancer" else "freelancer"

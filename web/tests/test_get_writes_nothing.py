@@ -38,4 +38,4 @@ def test_no_page_any_demo_user_reaches_writes_to_the_database(client):
         tables = sorted(table for table in before if before[table] != after[table])
         if tables:
             changed[email] = tables
-    assert changed == {}
+    assert changed == {}, changed

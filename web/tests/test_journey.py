@@ -5,8 +5,10 @@ delivers, the client approves, and the freelancer withdraws to a Pakistani bank 
 from datetime import date, timedelta
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tests.test_mfa import totp_now
 from marketplace.tests.factories import make_client, make_freelancer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,12 +20,16 @@ def iban_with_check_digits(bank_and_account: str) -> str:
     return f"PK{98 - int(digits) % 97:02d}{bank_and_account}"
 
 
-def page_as(browser, live_server, user):
+def page_as(browser, live_server, user, totp_secret: str = ""):
     page = browser.new_context(java_script_enabled=False).new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
     page.click("form[action='/accounts/login/'] button[type=submit]")
+    if totp_secret:  # staff sign in with two factors
+        page.wait_for_url(f"{live_server.url}/accounts/2fa/authenticate/")
+        page.fill("input[name=code]", totp_now(totp_secret))
+        page.click("main form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/dashboard/")
     return page
 
@@ -38,6 +44,8 @@ def test_post_hire_fund_deliver_approve_and_withdraw(browser, live_server):
     client_user = make_client()
     freelancer = make_freelancer(skills=["web-development"], headline="Django developer")
     staff = UserFactory(is_staff=True)
+    staff_secret = generate_totp_secret()
+    TOTP.activate(staff, staff_secret)
     url = live_server.url
 
     client = page_as(browser, live_server, client_user)
@@ -108,7 +116,7 @@ def test_post_hire_fund_deliver_approve_and_withdraw(browser, live_server):
     withdrawal = Withdrawal.objects.get()
     assert withdrawal.state == "requested"
 
-    office = page_as(browser, live_server, staff)
+    office = page_as(browser, live_server, staff, staff_secret)
     office.goto(f"{url}/staff/withdrawals/")
     office.fill(f"#ref-{withdrawal.pk}", "MEEZAN-FT-1")
     office.fill(f"#prc-{withdrawal.pk}", "PRC-2026-1")

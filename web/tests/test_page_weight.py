@@ -11,7 +11,7 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from accounts.models import PortfolioItem
-from accounts.tests.factories import ClientProfileFactory, FreelancerProfileFactory
+from accounts.tests.factories import ClientProfileFactory, FreelancerProfileFactory, force_login_with_mfa
 
 pytestmark = pytest.mark.django_db
 BUDGET = 60 * 1024
@@ -99,7 +99,7 @@ def test_every_main_page_with_demo_data_fits_the_budget(client):
     contract = Contract.objects.get(title="Company website in Next.js")
     pages["emily@demo-client.example"] += [f"/contracts/{contract.pk}/", f"/jobs/{Job.objects.first().pk}/"]
     for email, urls in pages.items():
-        client.force_login(User.objects.get(email=email))
+        force_login_with_mfa(client, User.objects.get(email=email))
         for url in urls:
             for language in ("en", "ur"):
                 client.cookies["django_language"] = language

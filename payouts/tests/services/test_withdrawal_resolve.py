@@ -171,3 +171,16 @@ def test_only_staff_resolve():
         services.withdrawal_fail(withdrawal=withdrawal, staff=withdrawal.freelancer, reason="x", idempotency_key=key())
     withdrawal.refresh_from_db()
     assert withdrawal.state == WithdrawalState.REQUESTED
+
+
+def test_a_settle_key_replayed_with_other_figures_is_refused(staff):
+    withdrawal = _requested("200")
+    same = key()
+    args = dict(withdrawal=withdrawal, staff=staff, bank_reference="FT-1", prc_number="PRC-1", idempotency_key=same)
+    services.withdrawal_settle(realized_pkr=Decimal("55800.00"), **args)
+    assert services.withdrawal_settle(realized_pkr=Decimal("55800"), **args).state == WithdrawalState.SETTLED
+    with pytest.raises(PayoutError, match="different request"):
+        services.withdrawal_settle(realized_pkr=Decimal("100.00"), **args)
+    withdrawal.refresh_from_db()
+    assert withdrawal.realized_pkr == Decimal("55800.00")
+    assert_ledger_clean()
