@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from accounts.models import FreelancerProfile, PortfolioItem
+from accounts.models import ClientProfile, FreelancerProfile, PortfolioItem
 
 
 def freelancer_public_profile(*, slug: str) -> FreelancerProfile:
@@ -21,3 +21,15 @@ def freelancer_directory(*, limit: int = 12) -> QuerySet[FreelancerProfile]:
         .prefetch_related("skills")
         .order_by("-updated_at")[:limit]
     )
+
+
+def freelancer_profile_or_default(*, user) -> FreelancerProfile:
+    """The user's freelancer profile, or an unsaved default one: a page view never creates it (the first save
+    does, through services.freelancer_profile_ensure)."""
+    return FreelancerProfile.objects.filter(user=user).first() or FreelancerProfile(
+        user=user, display_name=user.email.split("@")[0]
+    )
+
+
+def client_profile_or_default(*, user) -> ClientProfile:
+    return ClientProfile.objects.filter(user=user).first() or ClientProfile(user=user, name=user.email.split("@")[0])

@@ -28,14 +28,18 @@ def freelancer_public(request, slug):
 
 @login_required
 def freelancer_profile_edit(request):
-    profile = services.freelancer_profile_ensure(user=request.user)
+    if request.method == "POST":
+        profile = services.freelancer_profile_ensure(user=request.user)
+    else:
+        profile = selectors.freelancer_profile_or_default(user=request.user)
+    saved = profile.pk is not None
     initial = {
         "display_name": profile.display_name,
         "slug": profile.slug,
         "headline": profile.headline,
         "bio": profile.bio,
         "city": profile.city,
-        "skills": profile.skills.all(),
+        "skills": profile.skills.all() if saved else [],
         "hourly_rate": profile.hourly_rate if profile.hourly_rate is not None else "",
         "rate_currency": profile.rate_currency,
         "languages": profile.languages,
@@ -56,13 +60,16 @@ def freelancer_profile_edit(request):
     return render(
         request,
         "accounts/freelancer_profile_edit.html",
-        {"form": form, "profile": profile, "portfolio": profile.portfolio_items.all()},
+        {"form": form, "profile": profile, "portfolio": profile.portfolio_items.all() if saved else []},
     )
 
 
 @login_required
 def client_profile_edit(request):
-    profile = services.client_profile_ensure(user=request.user)
+    if request.method == "POST":
+        profile = services.client_profile_ensure(user=request.user)
+    else:
+        profile = selectors.client_profile_or_default(user=request.user)
     form = ClientProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         services.client_profile_update(profile=profile, **form.cleaned_data)
@@ -82,7 +89,10 @@ def _own_item(request, pk) -> PortfolioItem:
 
 @login_required
 def portfolio_item_edit(request, pk=None):
-    profile = services.freelancer_profile_ensure(user=request.user)
+    if request.method == "POST":
+        profile = services.freelancer_profile_ensure(user=request.user)
+    else:
+        profile = selectors.freelancer_profile_or_default(user=request.user)
     item = _own_item(request, pk) if pk else None
     initial = {"title": item.title, "description": item.description, "link": item.link} if item else None
     form = PortfolioItemForm(request.POST or None, request.FILES or None, initial=initial)

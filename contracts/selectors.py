@@ -21,9 +21,9 @@ from contracts.models import (
     WeekState,
 )
 from contracts.services import penalty_due_minor, week_amount_minor
-from ledger.models import Posting, sum_minor
+from ledger import chart
+from ledger.models import Account, Posting, sum_minor
 from ledger.money import format_minor, from_minor
-from ledger.services import contract_escrow_account
 
 
 def milestones_with_contract() -> QuerySet[Milestone]:
@@ -55,7 +55,9 @@ def escrow_figures(contract: Contract) -> EscrowFigures:
     the platform fee). A reversal counts back the other way."""
     if not contract.pk or contract.client_id is None:
         return EscrowFigures()
-    escrow = contract_escrow_account(contract_id=contract.pk, currency=contract.currency)
+    escrow = Account.objects.filter(code=chart.contract_escrow(contract.pk, contract.currency).code).first()
+    if escrow is None:  # nothing was ever funded; a page view creates no account
+        return EscrowFigures()
     # Signed debit-positive: +A on escrow (a liability) is A leaving it; -A on the client's funds is A gained.
     escrow_postings = Posting.objects.filter(account=escrow)
     left_escrow = _totals_by_transaction(escrow_postings)

@@ -273,3 +273,9 @@ def platform_figures(*, today: date) -> dict:
         "release": milestone_release_days(),
         "invoices": invoice_payment_days(),
     }
+
+
+def unsaved_snapshot():
+    """Today's figures as a snapshot that is not stored: what the nightly job would save."""
+    now = timezone.now()
+    return InsightSnapshot(period=timezone.localdate(now), computed_at=now, data=platform_figures(today=now.date()))

@@ -1,6 +1,5 @@
 from datetime import date
 
-from django.db import IntegrityError
 from django.shortcuts import render
 from django.utils import dateformat
 from django.utils.translation import get_language
@@ -9,7 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.countries import country_name
 from accounts.models import City
 from books import charts
-from insights import selectors, services
+from insights import selectors
 from ledger.money import from_minor
 
 
@@ -110,14 +109,9 @@ def _page(data: dict, language: str) -> dict:
 
 
 def insights(request):
-    """Public: the latest nightly snapshot. Only if none exists yet is one computed, once, on this view."""
-    snapshot = selectors.latest_snapshot()
-    if snapshot is None:
-        try:
-            snapshot = services.insight_snapshot_refresh()
-        except IntegrityError:
-            # Another first visitor stored today's snapshot a moment earlier: show theirs.
-            snapshot = selectors.latest_snapshot()
+    """Public: the latest nightly snapshot. Before the first night, the figures are computed for this view
+    only and not stored (no GET writes)."""
+    snapshot = selectors.latest_snapshot() or selectors.unsaved_snapshot()
     context = {"snapshot": snapshot, "k": selectors.K}
     if snapshot is not None:
         context.update(_page(snapshot.data, get_language() or "en"))

@@ -272,3 +272,10 @@ def payments_csv(*, freelancer) -> str:
             ]
         )
     return _csv(rows)
+
+
+def settings_for(*, freelancer):
+    """The freelancer's invoice settings, or the defaults (unsaved) before they first save any."""
+    from invoicing.models import InvoiceSettings
+
+    return InvoiceSettings.objects.filter(freelancer=freelancer).first() or InvoiceSettings(freelancer=freelancer)

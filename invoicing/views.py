@@ -100,7 +100,7 @@ def invoice_list(request):
 
 
 def _invoice_initial(request, client=None) -> dict:
-    prefs = services.settings_get(freelancer=request.user)
+    prefs = selectors.settings_for(freelancer=request.user)
     today = timezone.localdate()
     initial = {"issue_date": today, "terms": str(prefs.default_terms_days), "key": new_key(), "currency": "USD"}
     if initial["terms"] not in ("0", "7", "15", "30"):
@@ -389,7 +389,10 @@ def export_csv(request, what):
 
 @login_required
 def settings_edit(request):
-    prefs = services.settings_get(freelancer=request.user)
+    if request.method == "POST":
+        prefs = services.settings_get(freelancer=request.user)
+    else:
+        prefs = selectors.settings_for(freelancer=request.user)
     form = SettingsForm(request.POST or None, instance=prefs)
     method_form = (
         PaymentMethodForm(request.POST or None, prefix="m")

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import FreelancerProfile, Hat
-from accounts.services import client_profile_ensure, freelancer_profile_ensure, user_switch_hat
+from accounts.selectors import freelancer_profile_or_default
+from accounts.services import client_profile_ensure, user_switch_hat
 from contracts.terms import percent
 from marketplace import selectors, services
 from marketplace.errors import MarketplaceError
@@ -426,7 +427,7 @@ def offer_action(request, pk, action):
 
 
 def freelancer_dashboard_context(user) -> dict:
-    profile = freelancer_profile_ensure(user=user)
+    profile = freelancer_profile_or_default(user=user)
     actions = [
         (reverse("offer_detail", args=[offer.pk]), _("Answer the offer: %(title)s") % {"title": offer.job.title})
         for offer in selectors.offers_for(user).filter(freelancer=user, state=OfferState.OFFERED)[:5]
@@ -440,7 +441,7 @@ def freelancer_dashboard_context(user) -> dict:
         for offer in selectors.offers_awaiting_review(user)[:5]
     ]
     return {
-        "jobs_for_you": selectors.jobs_for_freelancer(profile, limit=5),
+        "jobs_for_you": selectors.jobs_for_freelancer(profile, limit=5) if profile.pk else [],
         "actions": actions,
         "active_proposals": selectors.freelancer_proposals(user).filter(state__in=["submitted", "shortlisted"])[:5],
         "contracts": selectors.offers_for(user).filter(freelancer=user, state=OfferState.ACCEPTED)[:5],

@@ -9,9 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from accounts.models import Hat
+from accounts.models import ClientProfile, FreelancerProfile, Hat
 from accounts.selectors import freelancer_directory
-from accounts.services import client_profile_ensure, freelancer_profile_ensure
 from web.models import Heartbeat
 
 logger = logging.getLogger(__name__)
@@ -30,18 +29,23 @@ def dashboard(request):
     contract_actions = contracts_needing_action(request.user)
 
     if request.user.active_hat == Hat.CLIENT:
-        profile = client_profile_ensure(user=request.user)
+        profile = ClientProfile.objects.filter(user=request.user).first() or ClientProfile(
+            user=request.user, name=request.user.email.split("@")[0]
+        )
         return render(
             request,
             "web/dashboard_client.html",
             {"profile": profile, "contract_actions": contract_actions, **client_dashboard_context(request.user)},
         )
-    profile = freelancer_profile_ensure(user=request.user)
+    profile = FreelancerProfile.objects.filter(user=request.user).first()
+    if profile is None:  # a staff account that never worked as a freelancer: its profile is made on first edit
+        profile = FreelancerProfile(user=request.user, display_name=request.user.email.split("@")[0])
+    saved = profile.pk is not None
     checklist = [
         (bool(profile.headline), "headline"),
-        (profile.skills.exists(), "skills"),
+        (saved and profile.skills.exists(), "skills"),
         (profile.hourly_rate_minor is not None, "rate"),
-        (profile.portfolio_items.exists(), "portfolio"),
+        (saved and profile.portfolio_items.exists(), "portfolio"),
         (profile.pseb_registered, "pseb"),
     ]
     return render(
