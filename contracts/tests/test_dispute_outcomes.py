@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, force_login_with_mfa
 from contracts import selectors, services
 from contracts.models import HourlyWeek
 from contracts.tests.helpers import (
@@ -127,7 +127,7 @@ def test_dispute_page_shows_frozen_while_open_and_the_decision_once_decided(clie
     staff = mediator()
     split_350_150(dispute, staff)
     for viewer in (contract.freelancer, contract.client, staff):
-        client.force_login(viewer)
+        force_login_with_mfa(client, viewer)
         page = unescape(client.get(url).content.decode())
         assert "Frozen" not in page
         assert "Amount in dispute</dt><dd>$500.00" in page
