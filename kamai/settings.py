@@ -253,6 +253,8 @@ KAMAI_BANK_DETAILS = {
     "swift": os.environ.get("KAMAI_BANK_SWIFT", "MEZNPKKA"),
 }
 KAMAI_MIN_WITHDRAWAL = {"USD": "10", "EUR": "10", "GBP": "10", "AED": "40", "PKR": "2500"}
+# Staff must say why when the PKR a bank credits is further than this from the expected payout (basis points).
+KAMAI_PAYOUT_TOLERANCE_BP = int(os.environ.get("KAMAI_PAYOUT_TOLERANCE_BP", "200"))
 
 # --- Security --------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -92,6 +92,9 @@ class SettleForm(IdempotentForm):
         help_text=_("s.154A, as stated on the bank's advice or PRC."),
     )
     prc_number = forms.CharField(label=_("PRC number"), max_length=80, required=False)
+    variance_reason = forms.CharField(
+        label=_("Why the PKR differs from the expected amount"), max_length=300, required=False
+    )
     purpose_code = forms.CharField(label=_("Purpose code"), max_length=8, initial=DEFAULT_PURPOSE_CODE)
 
     def _pkr(self, name):

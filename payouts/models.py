@@ -95,6 +95,8 @@ class Withdrawal(models.Model):
     realized_pkr_minor = models.BigIntegerField(null=True, blank=True)
     # PKR the bank deducted under s.154A before crediting (the PRC states it); credited against the year's tax.
     tax_withheld_minor = models.BigIntegerField(default=0)
+    # Why the PKR credited is far from the expected payout, when it is (staff say so at settlement).
+    variance_reason = models.CharField(max_length=300, blank=True)
     bank_reference = models.CharField(max_length=80, blank=True)
     prc_number = models.CharField(max_length=80, blank=True)
     purpose_code = models.CharField(max_length=8, default=DEFAULT_PURPOSE_CODE)

@@ -22,6 +22,7 @@ shown rate is `Withdrawal.fx_difference_pkr`, shown to the freelancer and kept f
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -311,6 +312,33 @@ def _notify(withdrawal: Withdrawal, subject: str, body: str) -> None:
     transaction.on_commit(lambda: send_mail(f"[Kamai] {subject}", body, None, [email]))
 
 
+def payout_tolerance_bp() -> int:
+    """How far (basis points) the PKR a bank credits may stray from the expected payout without a reason."""
+    return int(getattr(settings, "KAMAI_PAYOUT_TOLERANCE_BP", 200))
+
+
+def _check_realized(row: Withdrawal, realized_minor: int | None, withheld_minor: int, reason: str) -> None:
+    """Staff type what the bank credited; a figure far from what the rate shown promised (100 PKR for $100)
+    is a typing mistake until staff say why it is not."""
+    if realized_minor is None or row.payout_currency != "PKR" or not row.expected_payout_minor:
+        return
+    gross = realized_minor + withheld_minor
+    off_bp = abs(gross - row.expected_payout_minor) * 10_000 // row.expected_payout_minor
+    if off_bp > payout_tolerance_bp() and not reason:
+        raise PayoutError(
+            _(
+                "%(realized)s is %(percent)s%% away from the %(expected)s expected at the rate shown (more than "
+                "%(limit)s%%). Check the amount, or say why the bank credited that."
+            )
+            % {
+                "realized": format_minor(gross, "PKR"),
+                "percent": f"{Decimal(off_bp) / 100:.2f}",
+                "expected": format_minor(row.expected_payout_minor, "PKR"),
+                "limit": f"{Decimal(payout_tolerance_bp()) / 100:.2f}",
+            }
+        )
+
+
 def withdrawal_settle(
     *,
     withdrawal: Withdrawal,
@@ -321,6 +349,7 @@ def withdrawal_settle(
     idempotency_key: str,
     purpose_code: str = "",
     tax_withheld: Decimal | None = None,
+    variance_reason: str = "",
 ) -> Withdrawal:
     """The bank paid it: post the hold (wallet → payouts), then pay out of Kamai's bank (payouts → bank, the
     fee to platform:fees), and record the bank reference, the PKR the bank credited and the PRC number.
@@ -360,6 +389,7 @@ def withdrawal_settle(
             raise PayoutError(_("Enter the PKR amount the bank credited to the freelancer."))
         if row.currency != "PKR" and not prc_number:
             raise PayoutError(_("Enter the PRC number: the bank issues one for every foreign remittance."))
+        _check_realized(row, realized_minor, withheld_minor, (variance_reason or "").strip())
         currency = row.currency
         sent_minor = row.amount_minor - row.fee_minor
         try:
@@ -384,6 +414,7 @@ def withdrawal_settle(
         row.prc_number = prc_number
         row.realized_pkr_minor = realized_minor
         row.tax_withheld_minor = withheld_minor
+        row.variance_reason = (variance_reason or "").strip()[:300]
         if purpose_code:
             row.purpose_code = purpose_code
         row.resolution_key, row.resolved_by, row.resolved_at = key, staff, timezone.now()

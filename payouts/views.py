@@ -1,6 +1,8 @@
 """Withdrawal pages. Thin: check who is asking (someone else's withdrawal or bank account is a 404; staff
 pages are a 403 for everyone else), parse the form, call one service, show its refusal as a message."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -126,7 +128,11 @@ def staff_withdrawals(request):
     return render(
         request,
         "payouts/staff_withdrawals.html",
-        {"to_pay": selectors.withdrawals_to_pay(), "resolved": selectors.recently_resolved()},
+        {
+            "to_pay": selectors.withdrawals_to_pay(),
+            "resolved": selectors.recently_resolved(),
+            "tolerance": Decimal(services.payout_tolerance_bp()) / 100,
+        },
     )
 
 
@@ -147,6 +153,7 @@ def withdrawal_settle(request, pk):
             bank_reference=data["bank_reference"],
             realized_pkr=data["realized_pkr"],
             tax_withheld=data["tax_withheld"],
+            variance_reason=data["variance_reason"],
             prc_number=data["prc_number"],
             purpose_code=data["purpose_code"],
             idempotency_key=_key(request, form),

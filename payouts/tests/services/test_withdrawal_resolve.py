@@ -184,3 +184,28 @@ def test_a_settle_key_replayed_with_other_figures_is_refused(staff):
     withdrawal.refresh_from_db()
     assert withdrawal.realized_pkr == Decimal("55800.00")
     assert_ledger_clean()
+
+
+def test_pkr_far_from_the_expected_payout_needs_a_reason(staff):
+    withdrawal = _requested("200")  # expects 199 × 280 = 55,720.00 PKR
+    with pytest.raises(PayoutError, match="away from the"):
+        services.withdrawal_settle(
+            withdrawal=withdrawal, staff=staff, bank_reference="FT-1", realized_pkr=Decimal("199.00"),
+            prc_number="PRC-1", idempotency_key=key(),
+        )  # fmt: skip
+    withdrawal.refresh_from_db()
+    assert withdrawal.state == WithdrawalState.REQUESTED and withdrawal.hold.status == HoldStatus.PENDING
+    within = services.withdrawal_settle(
+        withdrawal=withdrawal, staff=staff, bank_reference="FT-1", realized_pkr=Decimal("55000.00"),
+        prc_number="PRC-1", idempotency_key=key(),
+    )  # fmt: skip
+    assert within.state == WithdrawalState.SETTLED  # 1.29% off: within the 2% tolerance
+
+
+def test_a_stated_reason_lets_an_unusual_pkr_amount_through(staff):
+    withdrawal = _requested("200")
+    settled = services.withdrawal_settle(
+        withdrawal=withdrawal, staff=staff, bank_reference="FT-2", realized_pkr=Decimal("50000.00"),
+        prc_number="PRC-2", idempotency_key=key(), variance_reason="Bank applied its own rate and a charge",
+    )  # fmt: skip
+    assert settled.variance_reason == "Bank applied its own rate and a charge"
