@@ -199,3 +199,13 @@ class TimeForm(forms.Form):
 
 class ConfirmPayInForm(forms.Form):
     bank_reference = forms.CharField(label=_("Bank reference"), max_length=100)
+    received = forms.CharField(label=_("Amount received"), max_length=30, required=False)
+
+    def __init__(self, *args, currency: str = "USD", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+
+    def clean(self):
+        data = super().clean()
+        data["received"] = clean_money(self, "received", self.currency)
+        return data

@@ -243,6 +243,8 @@ class PayIn(models.Model):
     milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="payins")
     client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payins")
     amount_minor = models.BigIntegerField()
+    # What actually arrived, when staff confirmed a bank transfer for a different amount.
+    received_minor = models.BigIntegerField(null=True, blank=True)
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     provider = models.CharField(max_length=30)
     reference = models.CharField(max_length=40, unique=True)
@@ -264,6 +266,11 @@ class PayIn(models.Model):
     @property
     def amount(self):
         return from_minor(self.amount_minor, self.currency)
+
+    @property
+    def credited_minor(self) -> int:
+        """What reaches the client's funds: the amount received, or the amount asked for."""
+        return self.amount_minor if self.received_minor is None else self.received_minor
 
 
 class DisputeState(models.TextChoices):

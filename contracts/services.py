@@ -496,8 +496,8 @@ def _post_payin(payin: PayIn) -> None:
     currency = payin.currency
     post_transaction(
         _legs(
-            (platform_bank_account(currency=currency), payin.amount_minor),
-            (client_funds_account(client=payin.client, currency=currency), -payin.amount_minor),
+            (platform_bank_account(currency=currency), payin.credited_minor),
+            (client_funds_account(client=payin.client, currency=currency), -payin.credited_minor),
         ),
         idempotency_key=f"payin:{payin.pk}",
         kind=chart.TxnKind.PAYIN,
@@ -630,8 +630,8 @@ def _retainer_into_escrow(payin: PayIn, actor) -> None:
     contract = payin.contract
     post_transaction(
         _legs(
-            (client_funds_account(client=payin.client, currency=payin.currency), payin.amount_minor),
-            (contract_escrow_account(contract_id=contract.pk, currency=payin.currency), -payin.amount_minor),
+            (client_funds_account(client=payin.client, currency=payin.currency), payin.credited_minor),
+            (contract_escrow_account(contract_id=contract.pk, currency=payin.currency), -payin.credited_minor),
         ),
         idempotency_key=f"payin:{payin.pk}:retainer",
         kind=chart.TxnKind.ESCROW_FUND,
@@ -647,8 +647,10 @@ def _retainer_into_escrow(payin: PayIn, actor) -> None:
 
 
 @transaction.atomic
-def payin_confirm(*, payin: PayIn, staff, bank_reference: str) -> PayIn:
-    """Staff saw the client's transfer arrive: post it and fund what it was for."""
+def payin_confirm(*, payin: PayIn, staff, bank_reference: str, received: Decimal | None = None) -> PayIn:
+    """Staff saw the client's transfer arrive: post what arrived (`received`, when it differs from what was
+    asked) to the client's funds and fund what it was for. A milestone is funded only once the client's funds
+    cover it; a short transfer stays in the client's funds and the timeline says what is missing."""
     if not staff.is_staff:
         raise NotAllowed(_("Only staff confirm bank transfers."))
     payin = PayIn.objects.select_for_update().select_related("contract").get(pk=payin.pk)
@@ -658,11 +660,19 @@ def payin_confirm(*, payin: PayIn, staff, bank_reference: str) -> PayIn:
         )
     if not bank_reference.strip():
         raise ContractError(_("Enter the bank's reference for the transfer."))
+    if received is not None:
+        try:
+            received_minor = to_minor(received, payin.currency)
+        except MoneyError as error:
+            raise ContractError(str(error)) from None
+        if received_minor <= 0:
+            raise ContractError(_("The amount received must be more than zero."))
+        payin.received_minor = None if received_minor == payin.amount_minor else received_minor
     payin.state = PayInState.CONFIRMED
     payin.bank_reference = bank_reference.strip()
     payin.confirmed_by = staff
     payin.confirmed_at = timezone.now()
-    payin.save(update_fields=["state", "bank_reference", "confirmed_by", "confirmed_at"])
+    payin.save(update_fields=["state", "bank_reference", "confirmed_by", "confirmed_at", "received_minor"])
     _post_payin(payin)
     _event(
         payin.contract,
@@ -671,10 +681,34 @@ def payin_confirm(*, payin: PayIn, staff, bank_reference: str) -> PayIn:
         _("Bank transfer %(ref)s received (bank reference %(bank)s).")
         % {"ref": payin.reference, "bank": payin.bank_reference},
     )
+    if payin.received_minor is not None:
+        _event(
+            payin.contract,
+            staff,
+            "payin_confirmed",
+            _("%(received)s arrived for a transfer of %(asked)s.")
+            % {
+                "received": format_minor(payin.received_minor, payin.currency),
+                "asked": format_minor(payin.amount_minor, payin.currency),
+            },
+        )
     if payin.milestone_id:
         milestone = _locked_milestone(payin.milestone_id)
         if milestone.state == MilestoneState.AWAITING_PAYMENT:
-            _fund_from_client_funds(milestone, staff)
+            funds = client_funds_account(client=payin.client, currency=payin.currency)
+            if funds.available_minor >= milestone.escrow_minor:
+                _fund_from_client_funds(milestone, staff)
+            else:
+                _event(
+                    payin.contract,
+                    staff,
+                    "payin_short",
+                    _("“%(title)s” is not funded yet: %(missing)s is still missing.")
+                    % {
+                        "title": milestone.title,
+                        "missing": format_minor(milestone.escrow_minor - funds.available_minor, payin.currency),
+                    },
+                )
     else:
         _retainer_into_escrow(payin, staff)
     return payin

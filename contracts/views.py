@@ -468,11 +468,16 @@ def staff_queue(request):
 @require_POST
 def payin_confirm(request, pk):
     payin = get_object_or_404(PayIn, pk=pk)
-    form = ConfirmPayInForm(request.POST)
-    reference = form.cleaned_data["bank_reference"] if form.is_valid() else ""
+    form = ConfirmPayInForm(request.POST, currency=payin.currency)
+    if not form.is_valid():
+        messages.error(request, "; ".join(" ".join(errors) for errors in form.errors.values()))
+        return redirect("staff_queue")
+    data = form.cleaned_data
     _run(
         request,
-        lambda: services.payin_confirm(payin=payin, staff=request.user, bank_reference=reference),
+        lambda: services.payin_confirm(
+            payin=payin, staff=request.user, bank_reference=data["bank_reference"], received=data["received"]
+        ),
         _("Transfer confirmed and posted."),
     )
     return redirect("staff_queue")

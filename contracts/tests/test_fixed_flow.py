@@ -18,6 +18,7 @@ from contracts.tests.helpers import (
     wallet,
 )
 from ledger.models import Transaction
+from ledger.services import client_funds_account
 
 pytestmark = pytest.mark.django_db
 
@@ -338,3 +339,35 @@ def test_expected_releases_for_the_cash_flow_forecast():
         ("Shop build: Part 2", Decimal("190.00")),
     ]
     assert expected_releases(freelancer=contract.client, until=date.today() + timedelta(days=60)) == []
+
+
+def test_staff_confirm_the_amount_that_actually_arrived(admin_user):
+    contract = fixed_contract(amounts=("400",))
+    milestone = contract.milestones.get()
+    payin = services.milestone_fund(
+        milestone=milestone, client=contract.client, provider="bank_transfer", idempotency_key=key()
+    )
+    services.payin_confirm(payin=payin, staff=admin_user, bank_reference="FT1", received=Decimal("380.00"))
+    milestone.refresh_from_db()
+    payin.refresh_from_db()
+    assert milestone.state == MilestoneState.AWAITING_PAYMENT and escrow(contract) == 0
+    assert payin.received_minor == 38000
+    funds = client_funds_account(client=contract.client, currency="USD")
+    assert funds.balance == Decimal("380.00")
+    assert "still missing" in contract.events.order_by("-id").first().message
+    with pytest.raises(ContractError):
+        services.payin_confirm(payin=payin, staff=admin_user, bank_reference="FT1", received=Decimal("-1"))
+    assert_ledger_clean()
+
+
+def test_a_transfer_that_brings_more_funds_the_milestone_and_keeps_the_rest(admin_user):
+    contract = fixed_contract(amounts=("400",))
+    milestone = contract.milestones.get()
+    payin = services.milestone_fund(
+        milestone=milestone, client=contract.client, provider="bank_transfer", idempotency_key=key()
+    )
+    services.payin_confirm(payin=payin, staff=admin_user, bank_reference="FT2", received=Decimal("450.00"))
+    milestone.refresh_from_db()
+    assert milestone.state == MilestoneState.FUNDED and escrow(contract) == Decimal("400.00")
+    assert client_funds_account(client=contract.client, currency="USD").balance == Decimal("50.00")
+    assert_ledger_clean()

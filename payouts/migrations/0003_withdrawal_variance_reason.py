@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payouts', '0002_withdrawal_tax_withheld_minor'),
+        ("payouts", "0002_withdrawal_tax_withheld_minor"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='withdrawal',
-            name='variance_reason',
+            model_name="withdrawal",
+            name="variance_reason",
             field=models.CharField(blank=True, max_length=300),
         ),
     ]
