@@ -16,5 +16,5 @@ class PerUserThrottle(BaseThrottle):
             self.refusal = throttle_hit("api_anon", self.get_ident(request))
         return self.refusal is None
 
-    def wait(self) -> float | None:
+    def wait(self) -> int | None:  # whole seconds, for Retry-After
         return self.refusal.retry_after if self.refusal else None

@@ -17,7 +17,7 @@ def deposit(account, amount: str, *, idempotency_key: str | None = None):
     return services.post_transaction(
         [(bank, Decimal(amount)), (account, -Decimal(amount))],
         idempotency_key=idempotency_key or key("deposit"),
-        kind="test",
+        kind="payin",
     )
 
 
