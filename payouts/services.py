@@ -381,7 +381,13 @@ def withdrawal_settle(
             raise PayoutError(_("The tax withheld cannot be negative."))
     with transaction.atomic():
         row = _locked(withdrawal)
-        request = {"reference": bank_reference, "pkr": realized_minor, "prc": prc_number, "purpose": purpose_code}
+        request = {
+            "reference": bank_reference,
+            "pkr": realized_minor,
+            "tax": withheld_minor,
+            "prc": prc_number,
+            "purpose": purpose_code,
+        }
         _claim(key, staff, "withdrawal_settle", row.pk, **request)
         if not _move(row, WithdrawalState.SETTLED, key):
             return row
