@@ -6,7 +6,8 @@ and the request's parameters in a canonical form ("10", "10.0" and "10.00" are o
 with the same request is a replay (do nothing, report the first outcome); the same key with a different
 request is refused with a clear message, so a client never believes a request went through when the first
 one is what happened. Claims are made inside the action's transaction, so a refused or failed action leaves
-its key free to try again. Keys must live at least 24 hours; today nothing purges them at all.
+its key free to try again. Keys live KEY_RETENTION_DAYS (at least 24 hours, as promised to API callers);
+a daily job purges older ones (`action_keys_purge`).
 """
 
 import hashlib
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from contracts.models import ActionKey
 
 MAX_KEY_LENGTH = 100
+KEY_RETENTION_DAYS = 30
 
 
 def _canonical(value):
@@ -72,3 +74,15 @@ def claim_action_key(
             )
         )
     return False
+
+
+def action_keys_purge(*, now=None) -> int:
+    """Delete keys older than KEY_RETENTION_DAYS. A request replayed after that is a new request; the ledger's
+    own deterministic keys (one per business event) still keep any money from moving twice."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = (now or timezone.now()) - timedelta(days=KEY_RETENTION_DAYS)
+    deleted, _by_model = ActionKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

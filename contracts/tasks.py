@@ -2,6 +2,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from contracts import services
+from contracts.action_keys import action_keys_purge
 
 
 @db_periodic_task(crontab(minute="*/15"))
@@ -15,3 +16,9 @@ def release_due_milestones() -> int:
 def bill_hourly_weeks() -> int:
     """Hourly: bill weeks whose 5-day review period after Sunday is over."""
     return services.hourly_bill_due()
+
+
+@db_periodic_task(crontab(minute="10", hour="3"))
+def purge_old_action_keys() -> int:
+    """Daily: forget user-action idempotency keys older than their retention (30 days, never under 24 hours)."""
+    return action_keys_purge()

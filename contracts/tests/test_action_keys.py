@@ -78,3 +78,20 @@ def test_a_refused_action_leaves_its_key_free_and_keys_belong_to_their_user():
         action="retainer_fund", object_id=contract.pk, params={"amount": Decimal("20.00"), "provider": "sandbox"}
     )
     assert_ledger_clean()
+
+
+def test_keys_live_a_day_at_least_and_old_ones_are_purged():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from contracts.action_keys import KEY_RETENTION_DAYS, action_keys_purge
+
+    contract = fixed_contract(amounts=("100",))
+    milestone = contract.milestones.get()
+    services.milestone_fund(milestone=milestone, client=contract.client, provider="sandbox", idempotency_key=key())
+    assert ActionKey.objects.count() == 1
+    assert action_keys_purge(now=timezone.now() + timedelta(days=1)) == 0  # a day later it still answers
+    assert KEY_RETENTION_DAYS >= 1
+    assert action_keys_purge(now=timezone.now() + timedelta(days=KEY_RETENTION_DAYS + 1)) == 1
+    assert not ActionKey.objects.exists()
