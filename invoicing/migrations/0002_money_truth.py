@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('invoicing', '0001_initial'),
-        ('ledger', '0003_lean_indexes'),
+        ("invoicing", "0001_initial"),
+        ("ledger", "0003_lean_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invoice',
-            name='pkr_rate',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.exchangerate'),
+            model_name="invoice",
+            name="pkr_rate",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="ledger.exchangerate",
+            ),
         ),
     ]
