@@ -1,7 +1,7 @@
 """Books benchmark (PostgreSQL): a freelancer with five years of history (100,000 entries in USD, GBP and EUR,
 imported as two 50,000-row Payoneer statements), then the annual statement and the tax page render times.
 
-    .venv/bin/python bench/books.py            # uses DATABASE_URL, else creates kamai_bench_books locally
+    .venv/bin/python bench/books_import.py            # uses DATABASE_URL, else creates kamai_bench_books_import locally
 
 Targets (issue 7): a 50,000-row import in <= 10 s; the annual statement and the tax page each <= 0.5 s.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 from common import ensure_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DATABASE_URL", "postgres://kamai:kamai@127.0.0.1:5432/kamai_bench_books")
+os.environ.setdefault("DATABASE_URL", "postgres://kamai:kamai@127.0.0.1:5432/kamai_bench_books_import")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kamai.settings")
 
 
