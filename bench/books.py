@@ -57,6 +57,7 @@ def seed_entries(user, count: int, start: date, end: date) -> None:
     """`count` entries for `user`, about 70% income, 20% expenses and 10% transfers, one in a thousand without
     a rate yet. Valued at the rates seed_rates wrote, as books.projection would."""
     from books.models import Entry, EntryKind, ExpenseCategory, Origin, PkrBasis, Source
+    from books.month_totals import entries_insert
     from books.rates import RateBook
     from ledger.money import from_minor
 
@@ -92,7 +93,7 @@ def seed_entries(user, count: int, start: date, end: date) -> None:
             entry.pkr_minor, entry.fx_rate = rates.pkr_minor(amount, entry.currency, on)
             entry.pkr_basis = PkrBasis.REFERENCE
         rows.append(entry)
-    Entry.objects.bulk_create(rows, batch_size=5000)
+    entries_insert(rows, batch_size=5000)
 
 
 def freelancers(reseed: bool) -> list:
@@ -101,7 +102,7 @@ def freelancers(reseed: bool) -> list:
 
     from accounts.models import User
     from accounts.tests.factories import FreelancerProfileFactory
-    from books.models import Entry
+    from books.models import Entry, MonthTotal
     from tax.rules import fiscal_year
 
     today = timezone.localdate()
@@ -117,12 +118,13 @@ def freelancers(reseed: bool) -> list:
             began = time.perf_counter()
             with transaction.atomic():
                 Entry.objects.filter(user=user).delete()
+                MonthTotal.objects.filter(user=user).delete()
                 seed_rates(start, today)
                 seed_entries(user, size, start, today)
             print(f"seeded {size:,} entries ({start} to {today}) in {time.perf_counter() - began:.1f} s")
         users.append(user)
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE books_entry")
+        cursor.execute("VACUUM ANALYZE books_entry, books_monthtotal")
     return users
 
 
