@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from books.errors import BooksError
 from books.models import Entry, EntryKind, ImportFormat, ImportStatus, PkrBasis, StatementImport
+from books.month_totals import entries_insert, month_totals_add
 from books.rates import RateBook
 from books.services import cash, expense_account, income_account, ledger_key
 from books.statements import FORMATS, StatementError, headers, parse
@@ -215,7 +216,7 @@ def _insert_entries(entries: list[Entry]) -> None:
     """Write new book entries. On PostgreSQL with COPY: for 50,000 rows the ORM's per-field preparation in
     bulk_create costs more than the database does."""
     if connection.vendor != "postgresql":
-        Entry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+        entries_insert(entries, batch_size=BATCH_SIZE)
         return
     fields = [field for field in Entry._meta.concrete_fields if not field.primary_key]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
@@ -229,6 +230,7 @@ def _insert_entries(entries: list[Entry]) -> None:
                         for name in (field.attname for field in fields)
                     ]
                 )
+    month_totals_add(entries)
 
 
 def _failed(imp: StatementImport, errors: list[str]) -> StatementImport:

@@ -123,6 +123,36 @@ class Entry(models.Model):
         return from_minor(self.tax_withheld_minor, "PKR")
 
 
+class MonthTotal(models.Model):
+    """The book summed by month: what every entry of a month adds to each total the books and tax pages show,
+    so that those pages read a few hundred rows, not the whole history. A read model of Entry, written in the
+    same database transaction as the entries (books.month_totals); a test checks it equals a GROUP BY."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
+    month = models.DateField()  # the first day
+    kind = models.CharField(max_length=10, choices=EntryKind.choices)
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    category = models.CharField(max_length=12, choices=ExpenseCategory.choices, blank=True)
+    client = models.CharField(max_length=120, blank=True)
+    entries = models.BigIntegerField(default=0)
+    amount_minor = models.BigIntegerField(default=0)
+    pkr_minor = models.BigIntegerField(default=0)  # entries without a PKR value add nothing
+    withheld_minor = models.BigIntegerField(default=0)
+    missing = models.BigIntegerField(default=0)  # entries whose PKR value waits for a rate
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "month", "kind", "currency", "source", "category", "client"],
+                name="books_monthtotal_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.month:%Y-%m} {self.kind} {self.currency}"
+
+
 class Remittance(models.Model):
     """Foreign proceeds the bank converted to PKR: what arrived, what it credited, the tax it withheld
     under s.154A, and the Proceeds Realization Certificate the bank issued for it."""

@@ -16,13 +16,16 @@ arrives (`price_missing_entries`). Nothing here runs on a page view. Transaction
 """
 
 from collections import defaultdict
+from copy import copy
 from datetime import date
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from books.models import Entry, EntryKind, ExpenseCategory, Origin, PkrBasis, Source
+from books.month_totals import entries_insert, entries_repriced
 from books.rates import RateBook
 from ledger import chart
 from ledger.models import PLATFORM_BOOK, sum_minor
@@ -42,7 +45,7 @@ def project(posted) -> None:
     if plain:
         new += _entries(plain)
     if new:
-        Entry.objects.bulk_create(new)
+        entries_insert(new)
 
 
 def _entries(posted) -> list[Entry]:
@@ -191,9 +194,17 @@ def _negations(reversals) -> list[Entry]:
 def price_missing_entries(*, today: date | None = None) -> int:
     """Give every entry recorded before its day's rate was published its PKR value, once the rate is there.
     The job runs on a schedule and after a rate import; a reversal takes the value its original got."""
-    missing = list(Entry.objects.filter(pkr_basis=PkrBasis.MISSING).order_by("id")[:5000])
-    if not missing:
-        return 0
+    with transaction.atomic():
+        missing = list(Entry.objects.select_for_update().filter(pkr_basis=PkrBasis.MISSING).order_by("id")[:5000])
+        if not missing:
+            return 0
+        before = {entry.pk: copy(entry) for entry in missing}
+        repriced = _price_missing(missing)
+        entries_repriced([before[entry.pk] for entry in repriced], repriced)
+    return len(repriced)
+
+
+def _price_missing(missing: list[Entry]) -> list[Entry]:
     rates = RateBook({e.currency for e in missing})
     changed = []
     originals: dict[int, list[Entry]] = defaultdict(list)
@@ -225,4 +236,4 @@ def price_missing_entries(*, today: date | None = None) -> int:
                 negations.append(entry)
     if negations:
         Entry.objects.bulk_update(negations, ["pkr_minor", "fx_rate", "pkr_basis"])
-    return len(changed) + len(negations)
+    return changed + negations

@@ -11,7 +11,17 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
-from books.models import Budget, Entry, EntryKind, ExpenseCategory, Origin, PkrBasis, RecurringItem, Remittance
+from books.models import (
+    Budget,
+    Entry,
+    EntryKind,
+    ExpenseCategory,
+    MonthTotal,
+    Origin,
+    PkrBasis,
+    RecurringItem,
+    Remittance,
+)
 from books.rates import RateBook
 from ledger import chart
 from ledger.models import Account, personal_book, sum_minor
@@ -43,6 +53,113 @@ def own_entry(*, user, pk: int) -> Entry:
     return Entry.objects.get(user=user, pk=pk)
 
 
+# --- Sums: whole months from MonthTotal, the days around them from the entries ---------------------------
+
+GROUPS = ("month", "kind", "currency", "source", "category", "client")
+
+
+def _entry_sums(*, user, start, end, kind, exclude_kind, foreign, group) -> list[dict]:
+    qs = entries(user=user, start=start, end=end, kind=kind).order_by()
+    if exclude_kind:
+        qs = qs.exclude(kind=exclude_kind)
+    if foreign is not None:
+        qs = qs.exclude(currency="PKR") if foreign else qs.filter(currency="PKR")
+    if "month" in group:
+        qs = qs.annotate(month=TruncMonth("occurred_on"))
+    return _grouped(
+        qs,
+        group,
+        amount=sum_minor("amount_minor"),
+        pkr=sum_minor("pkr_minor"),
+        withheld=sum_minor("tax_withheld_minor"),
+        count=Count("id"),
+        missing=Count("id", filter=Q(pkr_basis=PkrBasis.MISSING)),
+    )
+
+
+def _grouped(qs, group: tuple[str, ...], **sums) -> list[dict]:
+    if not group:  # values() without names would group by every column
+        return [qs.aggregate(**sums)]
+    return list(qs.values(*group).annotate(**sums))
+
+
+def _month_sums(*, user, first, last, kind, exclude_kind, foreign, group) -> list[dict]:
+    qs = MonthTotal.objects.filter(user=user)
+    if first:
+        qs = qs.filter(month__gte=first)
+    if last:
+        qs = qs.filter(month__lte=last)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if exclude_kind:
+        qs = qs.exclude(kind=exclude_kind)
+    if foreign is not None:
+        qs = qs.exclude(currency="PKR") if foreign else qs.filter(currency="PKR")
+    return _grouped(
+        qs.order_by(),
+        group,
+        amount=sum_minor("amount_minor"),
+        pkr=sum_minor("pkr_minor"),
+        withheld=sum_minor("withheld_minor"),
+        count=sum_minor("entries"),
+        missing=sum_minor("missing"),
+    )
+
+
+def sums(
+    *,
+    user,
+    start: date | None = None,
+    end: date | None = None,
+    kind: str = "",
+    exclude_kind: str = "",
+    foreign: bool | None = None,
+    group: tuple[str, ...] = (),
+) -> list[dict]:
+    """The user's entries from start to end (inclusive; None: unbounded) summed by `group` (names from GROUPS):
+    each row has the group's values and amount, pkr, withheld (minor units), count and missing (entries without
+    a PKR value yet). Exactly a GROUP BY over the entries, read from MonthTotal for the whole months in the
+    range, so a page costs the same with ten years of history as with one; amount is only meaningful when
+    grouped by currency."""
+    assert set(group) <= set(GROUPS), group
+    filters = {"kind": kind, "exclude_kind": exclude_kind, "foreign": foreign, "group": group}
+    first = start if start is None or start.day == 1 else month_end(start) + timedelta(days=1)
+    # The first day after the months summed whole.
+    stop = None if end is None else (end + timedelta(days=1) if end == month_end(end) else end.replace(day=1))
+    parts = []
+    if first is not None and stop is not None and first >= stop:
+        parts += _entry_sums(user=user, start=start, end=end, **filters)
+    else:
+        last = None if stop is None else (stop - timedelta(days=1)).replace(day=1)
+        parts += _month_sums(user=user, first=first, last=last, **filters)
+        if start is not None and start < first:
+            parts += _entry_sums(user=user, start=start, end=first - timedelta(days=1), **filters)
+        if end is not None and stop <= end:
+            parts += _entry_sums(user=user, start=stop, end=end, **filters)
+    merged: dict[tuple, dict] = {}
+    for row in parts:
+        if "month" in row and hasattr(row["month"], "date"):
+            row["month"] = row["month"].date()
+        key = tuple(row[name] for name in group)
+        if key in merged:
+            for name in ("amount", "pkr", "withheld", "count", "missing"):
+                merged[key][name] += row[name]
+        else:
+            merged[key] = row
+    return [row for row in merged.values() if row["count"]]
+
+
+def sums_total(**filters) -> dict:
+    """sums() without a group: one row, zeros when there are no entries."""
+    rows = sums(**filters)
+    return rows[0] if rows else {"amount": 0, "pkr": 0, "withheld": 0, "count": 0, "missing": 0}
+
+
+def entry_count(*, user, kind: str = "", start: date | None = None, end: date | None = None) -> int:
+    """How many entries selectors.entries() returns, without counting them one by one."""
+    return sums_total(user=user, kind=kind, start=start, end=end)["count"]
+
+
 @dataclass
 class Totals:
     income_pkr_minor: int = 0
@@ -65,21 +182,9 @@ class Totals:
 
 
 def totals(*, user, start: date, end: date) -> Totals:
-    rows = (
-        entries(user=user, start=start, end=end)
-        .exclude(kind=EntryKind.TRANSFER)
-        .order_by()
-        .values("kind", "currency")
-        .annotate(
-            amount=sum_minor("amount_minor"),
-            pkr=sum_minor("pkr_minor"),
-            withheld=sum_minor("tax_withheld_minor"),
-            missing=Count("id", filter=Q(pkr_basis=PkrBasis.MISSING)),
-        )
-        .order_by("kind", "currency")
-    )
+    rows = sums(user=user, start=start, end=end, exclude_kind=EntryKind.TRANSFER, group=("kind", "currency"))
     result = Totals()
-    for row in rows:
+    for row in sorted(rows, key=lambda r: (r["kind"], r["currency"])):
         if row["kind"] == EntryKind.INCOME:
             result.income_pkr_minor += row["pkr"]
             result.withheld_minor += row["withheld"]
@@ -109,47 +214,31 @@ def monthly_income_by_currency(*, user, months: list[date]) -> dict[str, list[in
     """PKR paisa of income per currency per month (months: first days, in order)."""
     if not months:
         return {}
-    rows = (
-        entries(user=user, start=months[0], end=month_end(months[-1]), kind=EntryKind.INCOME)
-        .order_by()
-        .annotate(month=TruncMonth("occurred_on"))
-        .values("month", "currency")
-        .annotate(pkr=sum_minor("pkr_minor"))
+    rows = sums(
+        user=user, start=months[0], end=month_end(months[-1]), kind=EntryKind.INCOME, group=("month", "currency")
     )
     position = {m: i for i, m in enumerate(months)}
     series: dict[str, list[int]] = defaultdict(lambda: [0] * len(months))
     for row in rows:
-        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
-        series[row["currency"]][position[month.replace(day=1)]] += row["pkr"]
+        series[row["currency"]][position[row["month"].replace(day=1)]] += row["pkr"]
     return dict(sorted(series.items()))
 
 
 def monthly_expenses(*, user, months: list[date]) -> list[int]:
     if not months:
         return []
-    rows = (
-        entries(user=user, start=months[0], end=month_end(months[-1]), kind=EntryKind.EXPENSE)
-        .order_by()
-        .annotate(month=TruncMonth("occurred_on"))
-        .values("month")
-        .annotate(pkr=sum_minor("pkr_minor"))
-    )
+    rows = sums(user=user, start=months[0], end=month_end(months[-1]), kind=EntryKind.EXPENSE, group=("month",))
     position = {m: i for i, m in enumerate(months)}
     values = [0] * len(months)
     for row in rows:
-        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
-        values[position[month.replace(day=1)]] += row["pkr"]
+        values[position[row["month"].replace(day=1)]] += row["pkr"]
     return values
 
 
 def income_by(*, user, start: date, end: date, field_name: str) -> list[dict]:
     """Income grouped by 'client', 'source' or 'currency': amount in its currency and PKR."""
-    rows = (
-        entries(user=user, start=start, end=end, kind=EntryKind.INCOME)
-        .order_by()
-        .values(field_name, "currency")
-        .annotate(amount=sum_minor("amount_minor"), pkr=sum_minor("pkr_minor"), count=Count("id"))
-        .order_by("-pkr")
+    rows = sums(
+        user=user, start=start, end=end, kind=EntryKind.INCOME, group=tuple(dict.fromkeys((field_name, "currency")))
     )
     return [
         {
@@ -160,18 +249,12 @@ def income_by(*, user, start: date, end: date, field_name: str) -> list[dict]:
             "pkr_minor": row["pkr"],
             "count": row["count"],
         }
-        for row in rows
+        for row in sorted(rows, key=lambda r: -r["pkr"])
     ]
 
 
 def expenses_by_category(*, user, start: date, end: date) -> list[dict]:
-    rows = (
-        entries(user=user, start=start, end=end, kind=EntryKind.EXPENSE)
-        .order_by()
-        .values("category")
-        .annotate(pkr=sum_minor("pkr_minor"), count=Count("id"))
-        .order_by("-pkr")
-    )
+    rows = sums(user=user, start=start, end=end, kind=EntryKind.EXPENSE, group=("category",))
     labels = dict(ExpenseCategory.choices)
     return [
         {
@@ -181,7 +264,7 @@ def expenses_by_category(*, user, start: date, end: date) -> list[dict]:
             "pkr_minor": row["pkr"],
             "count": row["count"],
         }
-        for row in rows
+        for row in sorted(rows, key=lambda r: -r["pkr"])
     ]
 
 

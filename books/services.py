@@ -31,6 +31,7 @@ from books.models import (
     Remittance,
     Source,
 )
+from books.month_totals import entries_insert, entry_insert
 from books.rates import RateBook
 from books.receipts import check_receipt
 from books.selectors import removable
@@ -152,7 +153,7 @@ def expense_record(
                 memo=note[:255],
                 reference=f"books:expense:{occurred_on.isoformat()}",
             )
-            entry = Entry.objects.create(
+            entry = entry_insert(
                 user=user,
                 kind=EntryKind.EXPENSE,
                 occurred_on=occurred_on,
@@ -222,7 +223,7 @@ def income_record(
                 memo=note[:255],
                 reference=f"books:income:{occurred_on.isoformat()}",
             )
-            return Entry.objects.create(
+            return entry_insert(
                 user=user,
                 kind=EntryKind.INCOME,
                 occurred_on=occurred_on,
@@ -310,7 +311,7 @@ def remittance_record(
             )
             entry = None
             if direct:
-                entry = Entry.objects.create(
+                entry = entry_insert(
                     user=user,
                     kind=EntryKind.INCOME,
                     occurred_on=received_on,
@@ -520,7 +521,7 @@ def remittance_from_withdrawal(*, withdrawal) -> Remittance | None:
                 )
             )
         if gross_minor is None:
-            Entry.objects.bulk_create(entries)
+            entries_insert(entries)
             return None  # an FCY payout whose PKR value is not known yet: no PKR remittance to report
         remittance = Remittance.objects.create(
             user=user,
@@ -536,5 +537,5 @@ def remittance_from_withdrawal(*, withdrawal) -> Remittance | None:
             transaction=txn,
             withdrawal=withdrawal,
         )
-    Entry.objects.bulk_create(entries)
+    entries_insert(entries)
     return remittance

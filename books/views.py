@@ -5,7 +5,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from ledger.money import from_minor
 from tax.rules import fiscal_year
 from tax.selectors import receipt_rule, status_of
 from web.files import private_file_response
+from web.pagination import CountedPaginator
 
 PAGE_SIZE = 50
 
@@ -47,7 +47,11 @@ def books_home(request):
     income = selectors.monthly_income_by_currency(user=request.user, months=months)
     by_client = selectors.income_by(user=request.user, start=fy.starts, end=fy.ends, field_name="client")[:8]
     by_category = selectors.expenses_by_category(user=request.user, start=fy.starts, end=fy.ends)
-    page = Paginator(selectors.entries(user=request.user, kind=kind), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(
+        selectors.entries(user=request.user, kind=kind),
+        PAGE_SIZE,
+        count=selectors.entry_count(user=request.user, kind=kind),
+    ).get_page(request.GET.get("page"))
     status = status_of(request.user)
     rows = [(entry, receipt_rule(status, entry) if entry.kind == EntryKind.INCOME else None) for entry in page]
     return render(

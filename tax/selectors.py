@@ -7,11 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q
-
 from books.models import Entry, EntryKind, ExpenseCategory
-from books.selectors import remittances
-from ledger.models import sum_minor
+from books.selectors import remittances, sums_total
 from ledger.money import from_minor, quantize
 from tax import rules
 from tax.models import ServiceKind, TaxProfile
@@ -200,15 +197,8 @@ class Estimate:
         return self.export_tax_minor + self.domestic_tax_minor
 
 
-def _income_sum(user, start: date, end: date, *, foreign: bool):
-    qs = Entry.objects.filter(user=user, kind=EntryKind.INCOME, occurred_on__gte=start, occurred_on__lte=end)
-    qs = qs.exclude(currency="PKR") if foreign else qs.filter(currency="PKR")
-    return qs.aggregate(
-        pkr=sum_minor("pkr_minor"),
-        withheld=sum_minor("tax_withheld_minor"),
-        count=Count("id"),
-        missing=Count("id", filter=Q(pkr_basis="missing")),
-    )
+def _income_sum(user, start: date, end: date, *, foreign: bool) -> dict:
+    return sums_total(user=user, start=start, end=end, kind=EntryKind.INCOME, foreign=foreign)
 
 
 def estimate(*, user, fy: str | date, today: date) -> Estimate:
@@ -262,9 +252,7 @@ def estimate(*, user, fy: str | date, today: date) -> Estimate:
     result.domestic_income_minor = domestic["pkr"]
     result.withheld_153_minor = domestic["withheld"]
     result.missing_rate += domestic["missing"]
-    result.expenses_minor = Entry.objects.filter(
-        user=user, kind=EntryKind.EXPENSE, occurred_on__gte=year.starts, occurred_on__lte=year.ends
-    ).aggregate(total=sum_minor("pkr_minor"))["total"]
+    result.expenses_minor = sums_total(user=user, start=year.starts, end=year.ends, kind=EntryKind.EXPENSE)["pkr"]
     total_income = result.export_income_minor + result.domestic_income_minor
     # Export income bears a final tax, so only the domestic share of expenses reduces normal-regime income.
     if total_income > 0:

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -19,6 +18,7 @@ from tax import rules, selectors
 from tax.forms import TaxProfileForm
 from tax.models import TaxProfile
 from tax.services import TaxError, tax_profile_update
+from web.pagination import CountedPaginator
 
 
 def _valid_year(label: str) -> str:
@@ -59,8 +59,10 @@ def tax_home(request):
     fy = est.fy
     months = fy.months()
     income = books.monthly_income_by_currency(user=request.user, months=months)
-    receipts = Paginator(
-        books.entries(user=request.user, start=fy.starts, end=fy.ends, kind=EntryKind.INCOME), 25
+    receipts = CountedPaginator(
+        books.entries(user=request.user, start=fy.starts, end=fy.ends, kind=EntryKind.INCOME),
+        25,
+        count=books.entry_count(user=request.user, start=fy.starts, end=fy.ends, kind=EntryKind.INCOME),
     ).get_page(request.GET.get("page"))
     rows = [(entry, selectors.receipt_rule(est.status, entry)) for entry in receipts]
     return render(
