@@ -134,10 +134,10 @@ def show_queries(client, url: str) -> None:
 
     with CaptureQueriesContext(connection) as captured:
         client.get(url, HTTP_HOST="localhost")
-    total = sum(float(q["time"]) for q in captured.captured_queries)
+    total = sum(Decimal(q["time"]) for q in captured.captured_queries)
     print(f"-- {url}: {len(captured.captured_queries)} queries, {total * 1000:.1f} ms in the database")
-    for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:8]:
-        print(f"   {float(query['time']) * 1000:6.1f} ms  {query['sql'][:160]}")
+    for query in sorted(captured.captured_queries, key=lambda q: -Decimal(q["time"]))[:8]:
+        print(f"   {Decimal(query['time']) * 1000:6.1f} ms  {query['sql'][:160]}")
 
 
 def main() -> int:
