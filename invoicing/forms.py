@@ -299,6 +299,9 @@ class SettingsForm(forms.ModelForm):
             "late_fee_percent",
             "late_fee_period_days",
             "late_fee_cap_percent",
+            "business_name",
+            "business_address",
+            "show_ntn",
         ]
 
 

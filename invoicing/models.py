@@ -109,6 +109,15 @@ class InvoiceSettings(models.Model):
         default=Decimal("10"),
     )
 
+    # What the invoice says about its sender (the PDF and the client link).
+    business_name = models.CharField(
+        _("business name"), max_length=120, blank=True, help_text=_("Leave empty to use your name.")
+    )
+    business_address = models.TextField(_("business address"), max_length=500, blank=True)
+    show_ntn = models.BooleanField(
+        _("show my NTN on invoices"), default=False, help_text=_("From your profile; Pakistani clients ask for it.")
+    )
+
     def __str__(self):
         return f"Invoice settings of {self.freelancer}"
 
@@ -287,6 +296,13 @@ class Invoice(models.Model):
 
     def __str__(self):
         return self.number or f"Draft {self.pk}"
+
+    @property
+    def state_label(self) -> str:
+        """The state as people say it: a credit note is issued, never "sent" with something due."""
+        if self.is_credit_note and self.state == InvoiceState.SENT:
+            return str(_("Issued"))
+        return self.get_state_display()
 
     @property
     def pkr_equivalent_minor(self) -> int | None:

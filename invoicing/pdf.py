@@ -27,6 +27,7 @@ LABELS = {
     "pay_to": ("Payment instructions", "ادائیگی کی ہدایات"),
     "notes": ("Notes", "نوٹس"),
     "credit_for": ("Credit for invoice", "برائے انوائس"),
+    "ntn": ("NTN", "این ٹی این"),
 }
 
 
@@ -36,19 +37,39 @@ def labels_for(invoice: Invoice) -> dict[str, str]:
     return {key: en for key, (en, _ur) in LABELS.items()}
 
 
+def sender(invoice: Invoice) -> dict:
+    """Who the invoice is from, as the freelancer set it in the invoice settings."""
+    from invoicing.selectors import settings_for
+
+    prefs = settings_for(freelancer=invoice.freelancer)
+    profile = getattr(invoice.freelancer, "freelancer_profile", None)
+    return {
+        "name": prefs.business_name or invoice.freelancer.name,
+        "person": invoice.freelancer.name if prefs.business_name else "",
+        "address": prefs.business_address,
+        "ntn": profile.ntn if prefs.show_ntn and profile is not None else "",
+        "email": invoice.freelancer.email,
+    }
+
+
 def invoice_pdf(invoice: Invoice) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string(
+    return HTML(string=invoice_pdf_html(invoice)).write_pdf()
+
+
+def invoice_pdf_html(invoice: Invoice) -> str:
+    """The HTML the PDF is printed from."""
+    return render_to_string(
         "invoicing/pdf.html",
         {
             "invoice": invoice,
+            "sender": sender(invoice),
             "label": labels_for(invoice),
             "lines": list(invoice.lines.all()),
             "taxes": list(invoice.taxes.all()),
         },
     )
-    return HTML(string=html).write_pdf()
 
 
 def pdf_filename(invoice: Invoice) -> str:

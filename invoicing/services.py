@@ -245,6 +245,9 @@ def settings_update(*, freelancer, **values) -> InvoiceSettings:
         "late_fee_percent",
         "late_fee_period_days",
         "late_fee_cap_percent",
+        "business_name",
+        "business_address",
+        "show_ntn",
     }
     for name, value in values.items():
         if name not in allowed:

@@ -277,3 +277,35 @@ def test_a_payment_key_replayed_with_another_amount_is_refused():
         services.credit_note_issue(amount=Decimal(60), **credit)
     assert Invoice.objects.filter(credit_for=invoice).count() == 1
     assert_ledger_ok()
+
+
+def test_the_pdf_names_the_business_with_address_ntn_separators_and_the_frozen_pkr_line():
+    from invoicing.pdf import invoice_pdf_html
+    from ledger.models import ExchangeRate
+
+    ExchangeRate.objects.create(base_currency="USD", rate=Decimal("280.75"), rate_date=timezone.localdate())
+    invoice = make_invoice(lines=(("Build", "1", "1310.85"),))
+    profile = invoice.freelancer.freelancer_profile
+    profile.ntn = "1234567-8"
+    profile.save()
+    services.settings_update(
+        freelancer=invoice.freelancer, business_name="Ayesha Studio", business_address="12 Mall Road\nLahore",
+        show_ntn=True,
+    )  # fmt: skip
+    html = invoice_pdf_html(invoice)
+    assert "Ayesha Studio" in html and "12 Mall Road<br>Lahore" in html and "NTN: 1234567-8" in html
+    assert "1,310.85" in html and "1310.85" not in html
+    assert "368,021.14" in html  # 1,310.85 × 280.75 = 368,021.1375, rounded once
+    services.settings_update(freelancer=invoice.freelancer, show_ntn=False)
+    assert "1234567-8" not in invoice_pdf_html(invoice)
+
+
+def test_a_credit_note_is_issued_not_sent_and_has_no_due_date():
+    invoice = make_invoice(lines=(("Build", "1", "500.00"),))
+    note = services.credit_note_issue(
+        invoice=invoice, freelancer=invoice.freelancer, amount=Decimal("100"), reason="Scope", idempotency_key="cn1"
+    )
+    assert note.state_label == "Issued"
+    from invoicing.pdf import invoice_pdf_html
+
+    assert "Due" not in invoice_pdf_html(note)

@@ -42,3 +42,12 @@ def bp_percent(basis_points):
     from contracts.terms import percent
 
     return percent(basis_points or 0)
+
+
+@register.filter
+def grouped(amount):
+    """{{ invoice.total|grouped }}: 1310.85 -> 1,310.85 (a plain number with thousands separators, for documents
+    whose currency is stated beside it)."""
+    if amount is None:
+        return ""
+    return f"{amount:,}"
