@@ -91,11 +91,10 @@ def decode(data: bytes) -> str:
 
 
 def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # The header row decides the delimiter: Excel's "Unicode text" is tab separated, European exports use ";".
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter if first_line.count(delimiter) else ",")
     try:
         header = [h.replace("\ufeff", "").strip() for h in next(reader)]
     except (StopIteration, csv.Error):
@@ -522,10 +521,10 @@ def _rows(reader: _Reader, source: str, lines: list[tuple[int, "_Line"]], skippe
         )  # fmt: skip
     parsed = _finish(reader, rows, skipped)
     if dated:
-        # Statements list newest first or last; the closing balance is the latest date's, and on one day the
-        # row furthest from the header in the file's own order (its first row when newest come first).
+        # Statements list newest first or last; the closing balance is the latest date's, and within that day
+        # the row printed last in time (the top one when the newest come first).
         newest_first = len(dated) > 1 and dated[0][0] > dated[-1][0]
-        closing = (min if newest_first else max)(dated, key=lambda d: (d[0], -d[1] if newest_first else d[1]))
+        closing = max(dated, key=lambda d: (d[0], -d[1] if newest_first else d[1]))
         return Parsed(parsed.rows, parsed.skipped, closing[2])
     return parsed
 
