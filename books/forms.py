@@ -99,13 +99,22 @@ class PrcForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    source_format = forms.ChoiceField(label=_("Statement from"), choices=ImportFormat.choices)
+    source_format = forms.ChoiceField(
+        label=_("Statement from"),
+        choices=[("auto", _("Detect automatically")), *ImportFormat.choices],
+        initial="auto",
+        help_text=_("Kamai recognises Payoneer, Wise, Upwork, Fiverr and bank statements from their columns; "
+                    "choose one only if it guesses wrong."),
+    )  # fmt: skip
     file = forms.FileField(label=_("CSV file"))
 
 
 class MappingForm(forms.Form):
     date = forms.ChoiceField(label=_("Date column"))
-    amount = forms.ChoiceField(label=_("Amount column (money in positive, out negative)"))
+    amount = forms.ChoiceField(label=_("Amount column (money in positive, out negative)"), required=False)
+    debit = forms.ChoiceField(label=_("…or the Debit / Withdrawal column (money out)"), required=False)
+    credit = forms.ChoiceField(label=_("…and the Credit / Deposit column (money in)"), required=False)
+    balance = forms.ChoiceField(label=_("Balance column"), required=False)
     currency = forms.ChoiceField(label=_("Currency column"), required=False)
     fixed_currency = forms.ChoiceField(
         label=_("…or the whole file is in"), choices=[("", "—"), *CURRENCY_CHOICES], required=False
@@ -123,9 +132,8 @@ class MappingForm(forms.Form):
     def __init__(self, *args, columns=(), **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(c, c) for c in columns]
-        for name in ("date", "amount"):
-            self.fields[name].choices = choices
-        for name in ("currency", "description", "client", "reference"):
+        self.fields["date"].choices = choices
+        for name in ("amount", "debit", "credit", "balance", "currency", "description", "client", "reference"):
             self.fields[name].choices = [("", "—"), *choices]
 
 

@@ -8,6 +8,8 @@ updates the progress bar; every row's ledger key is derived from its fingerprint
 is simply run again and finishes without doubling anything.
 """
 
+from decimal import ROUND_HALF_EVEN, Decimal
+
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import FileField
@@ -19,13 +21,15 @@ from books.models import Entry, EntryKind, ImportFormat, ImportStatus, PkrBasis,
 from books.month_totals import entries_insert, month_totals_add
 from books.rates import RateBook
 from books.services import cash, expense_account, income_account, ledger_key
-from books.statements import FORMATS, StatementError, headers, parse
+from books.statements import PLACES, StatementError, detect, headers, parse
 from ledger import chart
 from ledger.errors import LedgerError
-from ledger.money import to_minor
+from ledger.money import RATE_DECIMAL_PLACES, to_minor
 from ledger.services import Leg, post_transactions
 
 BATCH_SIZE = 1000
+# Fingerprints asked about per query: far below any SQLite build's variable limit (999 on old builds).
+LOOKUP_CHUNK = 500
 
 
 def background_threshold() -> int:
@@ -36,10 +40,15 @@ def max_import_bytes() -> int:
     return getattr(settings, "BOOKS_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 
 
+AUTO = "auto"
+
+
 def statement_import_create(*, user, source_format: str, upload) -> StatementImport:
-    """Store an uploaded statement and start importing it (a generic CSV first waits for its column
-    mapping). Refuses empty, binary or oversized files and files without the format's columns."""
-    if source_format not in ImportFormat.values:
+    """Store an uploaded statement and start importing it. With source_format "auto" the provider and layout
+    are recognised from the header row (a bank statement with Debit and Credit columns gets its column
+    mapping filled in); a chosen format overrides that. A CSV nobody recognises waits for its column mapping.
+    Refuses empty, binary or oversized files and files without the format's columns."""
+    if source_format != AUTO and source_format not in ImportFormat.values:
         raise BooksError(_("Choose the statement's format."))
     if upload.size > max_import_bytes():
         raise BooksError(_("The file is larger than %(mb)s MB.") % {"mb": max_import_bytes() // (1024 * 1024)})
@@ -49,12 +58,24 @@ def statement_import_create(*, user, source_format: str, upload) -> StatementImp
         columns = headers(data)
     except StatementError as error:
         raise BooksError(error.errors[0]) from None
+    detected = detect(columns)
+    recognised = {"layout": detected.layout, "recognised": detected.label} if detected else {"recognised": ""}
+    if source_format == AUTO:
+        source_format = detected.source_format if detected else ImportFormat.CSV
+    mapping = dict(recognised)
+    status = ImportStatus.QUEUED
+    if source_format == ImportFormat.CSV:
+        mapping["columns"] = columns
+        if detected and detected.mapping:
+            mapping.update(detected.mapping)
+        else:
+            status = ImportStatus.MAPPING
     imp = StatementImport(
         user=user,
         source_format=source_format,
         original_name=(getattr(upload, "name", "") or "")[:255],
-        status=ImportStatus.MAPPING if source_format == ImportFormat.CSV else ImportStatus.QUEUED,
-        mapping={"columns": columns} if source_format == ImportFormat.CSV else {},
+        status=status,
+        mapping=mapping,
         total_rows=max(data.count(b"\n") - 1, 1),
     )
     upload.seek(0)
@@ -79,6 +100,7 @@ def statement_import_set_mapping(*, statement_import: StatementImport, mapping: 
         raise BooksError(" ".join(error.errors)) from None
     clean["place"] = _check_place(place or "bank")
     clean["columns"] = statement_import.mapping.get("columns", [])
+    clean["recognised"] = statement_import.mapping.get("recognised", "")
     statement_import.mapping = clean
     statement_import.status = ImportStatus.QUEUED
     statement_import.errors = []
@@ -102,7 +124,7 @@ def statement_import_start(*, statement_import: StatementImport) -> None:
 def _place(imp: StatementImport) -> str:
     if imp.source_format == ImportFormat.CSV:
         return imp.mapping.get("place") or "bank"
-    return FORMATS[imp.source_format].place
+    return PLACES[imp.source_format]
 
 
 def statement_import_run(*, import_id: int) -> StatementImport:
@@ -120,11 +142,7 @@ def statement_import_run(*, import_id: int) -> StatementImport:
     except StatementError as error:
         return _failed(imp, error.errors)
     user = imp.user
-    known = set(
-        Entry.objects.filter(user=user, fingerprint__in=[row.fingerprint for row in parsed.rows]).values_list(
-            "fingerprint", flat=True
-        )
-    )
+    known = _known_fingerprints(user, [row.fingerprint for row in parsed.rows])
     new_rows = [row for row in parsed.rows if row.fingerprint not in known]
     imp.total_rows = len(parsed.rows) + parsed.skipped
     imp.skipped_count = parsed.skipped + len(parsed.rows) - len(new_rows)
@@ -173,12 +191,15 @@ def statement_import_run(*, import_id: int) -> StatementImport:
                     "reference": f"import:{imp.pk}:row:{row.line}",
                 }
             )
-            pkr_minor, rate = rates.pkr_minor(natural, row.currency, row.occurred_on)
-            basis = (
-                PkrBasis.PKR
-                if row.currency == "PKR"
-                else (PkrBasis.REFERENCE if rate is not None else PkrBasis.MISSING)
-            )
+            if row.realized_pkr is not None and row.currency != "PKR":
+                pkr_minor, rate, basis = _realized(natural, row)
+            else:
+                pkr_minor, rate = rates.pkr_minor(natural, row.currency, row.occurred_on)
+                basis = (
+                    PkrBasis.PKR
+                    if row.currency == "PKR"
+                    else (PkrBasis.REFERENCE if rate is not None else PkrBasis.MISSING)
+                )
             entries.append(
                 Entry(
                     user=user, kind=row.kind, occurred_on=row.occurred_on, amount_minor=to_minor(natural, row.currency),
@@ -210,6 +231,23 @@ def statement_import_run(*, import_id: int) -> StatementImport:
     imp.status, imp.finished_at = ImportStatus.DONE, timezone.now()
     imp.save(update_fields=["created_count", "status", "finished_at", "processed_rows"])
     return imp
+
+
+def _known_fingerprints(user, fingerprints: list[str]) -> set[str]:
+    known: set[str] = set()
+    for start in range(0, len(fingerprints), LOOKUP_CHUNK):
+        chunk = fingerprints[start : start + LOOKUP_CHUNK]
+        known.update(Entry.objects.filter(user=user, fingerprint__in=chunk).values_list("fingerprint", flat=True))
+    return known
+
+
+def _realized(natural: Decimal, row) -> tuple[int, Decimal | None, str]:
+    """The PKR the statement says arrived for this row, with the rate it implies (PKR per unit)."""
+    pkr = abs(row.realized_pkr) if natural >= 0 else -abs(row.realized_pkr)
+    rate = None
+    if natural:
+        rate = (pkr / natural).quantize(Decimal(1).scaleb(-RATE_DECIMAL_PLACES), rounding=ROUND_HALF_EVEN)
+    return to_minor(pkr, "PKR"), rate, PkrBasis.REALIZED
 
 
 def _insert_entries(entries: list[Entry]) -> None:
