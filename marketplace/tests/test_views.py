@@ -72,7 +72,11 @@ def test_client_posts_job_and_freelancer_finds_and_proposes(client):
     client.get(reverse("proposal_detail", args=[proposal.pk]))
     proposal.refresh_from_db()
     assert proposal.viewed_at is not None
-    response = client.post(reverse("proposal_action", args=[proposal.pk, "hire"]))
+    hire = reverse("proposal_action", args=[proposal.pk, "hire"])
+    review = client.post(hire).content.decode()
+    assert not ContractOffer.objects.exists()  # reviewed, not yet sent
+    assert "$450.00" in review and "Kamai" in review and "The freelancer receives" in review
+    response = client.post(hire, {"confirm": "1"})
     offer = ContractOffer.objects.get()
     assert response["Location"] == reverse("offer_detail", args=[offer.pk])
 
@@ -210,7 +214,12 @@ def test_offer_page_states_the_contract_terms_before_acceptance(client):
     offer = services.proposal_hire(proposal=proposal, client=job.client)
     client.force_login(proposal.freelancer)
     html = client.get(reverse("offer_detail", args=[offer.pk])).content.decode()
-    assert "fee is 5% of each release" in html and "14 days to review" in html
+    assert "s fee (5%, paid by the freelancer)" in html and "14 days to review" in html
+    assert "$800.00" in html and "$40.00" in html and "$760.00" in html  # total, fee, what the freelancer receives
+    assert "you receive it with the milestone" in html and "paid to you" not in html
+    client.force_login(job.client)
+    html = client.get(reverse("offer_detail", args=[offer.pk])).content.decode()
+    assert "you pay a late penalty" in html and "you receive it" not in html
 
 
 @pytest.mark.parametrize("path", ["/jobs/", "/freelancers/"])
