@@ -7,8 +7,9 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 
-from contracts.terms import basis_points_of, percent
+from contracts.terms import basis_points_of, fund_by_dates, percent
 from ledger.money import from_minor
 
 
@@ -17,6 +18,7 @@ class OfferLine:
     title: str
     amount: Decimal
     deliver_by: date | None
+    fund_by: date | None = None  # if the contract started today
 
 
 @dataclass(frozen=True)
@@ -39,13 +41,13 @@ class OfferTerms:
 def offer_terms(*, budget_type: str, currency: str, amount_minor: int, milestones: list[dict], title: str = ""):
     """milestones: dicts with title, amount_minor and due_date (a date or an ISO string), as frozen on an offer."""
     fee_bp = settings.KAMAI_PLATFORM_FEE_BP
+    deliver = [
+        date.fromisoformat(m["due_date"]) if isinstance(m["due_date"], str) else m["due_date"] for m in milestones
+    ]
+    fund_by = fund_by_dates(deliver, start=timezone.localdate())
     lines = [
-        OfferLine(
-            m["title"],
-            from_minor(m["amount_minor"], currency),
-            date.fromisoformat(m["due_date"]) if isinstance(m["due_date"], str) else m["due_date"],
-        )
-        for m in milestones
+        OfferLine(m["title"], from_minor(m["amount_minor"], currency), d, f)
+        for m, d, f in zip(milestones, deliver, fund_by, strict=True)
     ]
     if budget_type == "hourly":
         total_minor = amount_minor

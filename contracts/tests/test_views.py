@@ -280,3 +280,15 @@ def test_refund_to_client_asks_first_and_states_the_money(client):
     milestone.refresh_from_db()
     assert milestone.state == MilestoneState.REFUNDED and escrow(contract) == 0
     assert_ledger_clean()
+
+
+def test_a_change_request_shows_on_the_milestone_row(client):
+    contract = fixed_contract(amounts=("300",))
+    milestone = contract.milestones.get()
+    services.milestone_fund(milestone=milestone, client=contract.client, provider="sandbox", idempotency_key=key())
+    services.milestone_submit(milestone=milestone, freelancer=contract.freelancer, message="Done", file=None)
+    client.force_login(contract.client)
+    client.post(reverse("milestone_action", args=[milestone.pk, "changes"]), {"note": "Make the logo bigger"})
+    room = client.get(reverse("contract_detail", args=[contract.pk])).content.decode()
+    row = room[room.index('<table class="stack">') : room.index("</table>")]
+    assert "Changes requested" in row and "Make the logo bigger" in row

@@ -2,9 +2,11 @@
 finds work and proposes. Every object a stranger must not see is a 404."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from marketplace import services
 from marketplace.models import ContractOffer, Invitation, Job, JobState, Proposal, ProposalState
@@ -239,3 +241,21 @@ def test_an_id_is_ascii_digits_within_64_bits():
     assert parse_id(str(MAX_ID + 1)) is None
     assert parse_id("٣") is None
     assert parse_id(" 42 ") == 42
+
+
+def test_the_freelancers_dates_are_delivery_dates_and_fund_by_dates_follow():
+    from contracts.models import Milestone
+
+    job = make_job()
+    today = timezone.localdate()
+    plan = [
+        services.MilestonePlan("Design", Decimal("200"), today + timedelta(days=10)),
+        services.MilestonePlan("Build", Decimal("300"), today + timedelta(days=30)),
+    ]
+    proposal = make_proposal(job, bid="500", milestones=plan)
+    offer = services.proposal_hire(proposal=proposal, client=job.client)
+    services.offer_respond(offer=offer, freelancer=proposal.freelancer, accept=True)
+    first, second = Milestone.objects.order_by("position")
+    assert (first.deliver_by, second.deliver_by) == (plan[0].due_date, plan[1].due_date)
+    assert first.due_date == today + timedelta(days=7)  # fund the first within a week
+    assert second.due_date == plan[0].due_date  # the next by the day the one before is delivered
