@@ -45,7 +45,7 @@ from contracts.models import (
     WeekState,
 )
 from contracts.providers import get_provider
-from contracts.terms import basis_points_of, late_penalty_minor
+from contracts.terms import basis_points_of, fund_by_dates, late_penalty_minor
 from ledger import chart
 from ledger.money import MoneyError, format_minor, from_minor, to_minor
 from ledger.selectors import account_balance_minor, natural_minor
@@ -64,7 +64,8 @@ from ledger.services import (
 class MilestoneTerms:
     title: str
     amount: Decimal
-    due_date: date
+    due_date: date  # fund by
+    deliver_by: date | None = None
 
 
 # --- Helpers ---------------------------------------------------------------------------------------------
@@ -176,6 +177,7 @@ def _terms_snapshot(contract: Contract, milestones: list[MilestoneTerms] | list[
                     "title": m.title,
                     "amount_minor": to_minor(m.amount, contract.currency),
                     "due_date": m.due_date.isoformat(),
+                    **({"deliver_by": m.deliver_by.isoformat()} if m.deliver_by else {}),
                 }
             )
     return {
@@ -202,6 +204,7 @@ def _create_milestones(contract: Contract, rows: list[dict]) -> None:
             title=row["title"],
             amount_minor=row["amount_minor"],
             due_date=date.fromisoformat(row["due_date"]),
+            deliver_by=date.fromisoformat(row["deliver_by"]) if row.get("deliver_by") else None,
         )
         for n, row in enumerate(rows, start=1)
     )
@@ -333,6 +336,16 @@ def _activate(contract: Contract, client) -> None:
     _event(contract, client, "activated", _("Both sides accepted; the contract is active."))
 
 
+def _offer_milestones(offer) -> list[MilestoneTerms]:
+    """The offer's dates are the freelancer's delivery dates; the fund-by dates follow from them (terms.py)."""
+    deliver = [date.fromisoformat(m["due_date"]) for m in offer.milestones]
+    fund_by = fund_by_dates(deliver, start=timezone.localdate())
+    return [
+        MilestoneTerms(m["title"], from_minor(m["amount_minor"], offer.currency), fund, deliver_by)
+        for m, fund, deliver_by in zip(offer.milestones, fund_by, deliver, strict=True)
+    ]
+
+
 def contract_create_from_offer(*, offer) -> Contract:
     """The hand-off from the marketplace: an accepted offer becomes an active contract on its frozen terms."""
     return contract_create(
@@ -342,10 +355,7 @@ def contract_create_from_offer(*, offer) -> Contract:
         title=offer.job.title,
         kind=offer.budget_type,
         currency=offer.currency,
-        milestones=[
-            MilestoneTerms(m["title"], from_minor(m["amount_minor"], offer.currency), date.fromisoformat(m["due_date"]))
-            for m in offer.milestones
-        ]
+        milestones=_offer_milestones(offer)
         or (
             [MilestoneTerms(offer.job.title, offer.amount, timezone.localdate() + timedelta(days=7))]
             if offer.budget_type == ContractKind.FIXED
@@ -784,7 +794,9 @@ def milestone_request_changes(*, milestone: Milestone, client, note: str) -> Mil
         raise ContractError(_("Say what should change."))
     _move_milestone(milestone, MilestoneState.FUNDED)
     milestone.review_ends_at = None
-    milestone.save(update_fields=["state", "review_ends_at"])
+    milestone.changes_requested_at = timezone.now()
+    milestone.changes_note = note.strip()[:2000]
+    milestone.save(update_fields=["state", "review_ends_at", "changes_requested_at", "changes_note"])
     _event(milestone.contract, client, "changes_requested", _("Changes requested: %(note)s") % {"note": note.strip()})
     _notify(milestone.contract, _("Changes requested"), note.strip(), to_client=False)
     return milestone

@@ -2,7 +2,7 @@
 ledger's one rounding rule (ROUND_HALF_EVEN)."""
 
 import math
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from ledger.money import ROUNDING
@@ -25,6 +25,18 @@ def late_penalty_minor(*, amount_minor: int, due: date, on: date, bp_per_week: i
         return 0
     penalty = basis_points_of(amount_minor, bp_per_week * weeks_late(due, on))
     return min(penalty, basis_points_of(amount_minor, cap_bp))
+
+
+def fund_by_dates(deliver_by: list[date], *, start: date, first_within_days: int = 7) -> list[date]:
+    """Fund-by dates for milestones with these delivery dates, for a contract starting on `start`: the first
+    within a week of the start, each later one by the delivery date of the one before (so work on it can
+    begin when the previous is handed over); never after the milestone's own delivery date."""
+    first = start + timedelta(days=first_within_days)
+    dates = []
+    for n, deliver in enumerate(deliver_by):
+        wanted = first if n == 0 else max(first, deliver_by[n - 1])
+        dates.append(min(wanted, deliver))
+    return dates
 
 
 def percent(basis_points: int) -> Decimal:

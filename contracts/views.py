@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,8 +25,9 @@ from contracts.forms import (
     TimeForm,
 )
 from contracts.models import Contract, ContractState, ContractVersion, Delivery, Dispute, Evidence, HourlyWeek, PayIn
-from contracts.terms import percent
-from ledger.money import MoneyError, parse_amount
+from contracts.terms import basis_points_of, percent
+from ledger.money import MoneyError, format_money, from_minor, parse_amount
+from web.confirm import confirmation_page, confirmed
 from web.decorators import staff_required
 from web.files import private_file_response
 from web.throttles import throttle
@@ -270,11 +272,52 @@ def milestone_submit(request, pk):
     return render(request, "contracts/milestone_submit.html", {"form": form, "milestone": milestone})
 
 
+def _confirm_milestone_action(request, milestone, action):
+    """The page between the click and the money: what moves, to whom, and Kamai's fee."""
+    contract = milestone.contract
+    currency = contract.currency
+    gross = from_minor(milestone.escrow_minor, currency)
+    lang = get_language() or "en"
+    if action == "approve":
+        fee_minor = basis_points_of(milestone.amount_minor, contract.platform_fee_bp)
+        names = {
+            "amount": format_money(gross, currency, lang),
+            "who": contract.freelancer.name,
+            "title": milestone.title,
+            "fee": format_money(from_minor(fee_minor, currency), currency, lang),
+            "net": format_money(from_minor(milestone.escrow_minor - fee_minor, currency), currency, lang),
+        }
+        return confirmation_page(
+            request,
+            title=_("Approve “%(title)s” and release the money?") % names,
+            effects=[
+                _("Release %(amount)s from escrow to %(who)s.") % names,
+                _("Kamai's fee: %(fee)s. %(who)s receives %(net)s.") % names,
+            ],
+            button=_("Release %(amount)s") % names,
+            back=_room(contract),
+        )
+    client_name = contract.client.name if contract.client else contract.client_email
+    names = {"amount": format_money(gross, currency, lang), "who": client_name, "title": milestone.title}
+    return confirmation_page(
+        request,
+        title=_("Refund “%(title)s” to the client?") % names,
+        effects=[
+            _("Return %(amount)s from escrow to %(who)s.") % names,
+            _("You will not be paid for this milestone."),
+        ],
+        button=_("Refund %(amount)s") % names,
+        back=_room(contract),
+    )
+
+
 @login_required
 @require_POST
 def milestone_action(request, pk, action):
     milestone = _milestone_for(request, pk)
     key = request.POST.get("idempotency_key") or request.headers.get("Idempotency-Key", "")
+    if action in ("approve", "refund") and not confirmed(request):
+        return _confirm_milestone_action(request, milestone, action)
     if action == "approve":
         _run(
             request,

@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +26,8 @@ from invoicing.forms import (
 )
 from invoicing.models import InvoiceState, PaymentMethod
 from invoicing.pdf import invoice_pdf, pdf_filename
+from ledger.money import format_money
+from web.confirm import confirmation_page, confirmed
 
 # --- Clients ---------------------------------------------------------------------------------------------
 
@@ -249,6 +253,24 @@ def invoice_issue(request, pk):
 @require_POST
 def invoice_void(request, pk):
     invoice = selectors.invoice_get(freelancer=request.user, pk=pk)
+    if not confirmed(request):
+        names = {
+            "number": invoice.number or _("draft"),
+            "client": invoice.client.name,
+            "amount": format_money(invoice.total, invoice.currency, get_language() or "en"),
+        }
+        return confirmation_page(
+            request,
+            title=_("Void invoice %(number)s?") % names,
+            effects=[
+                _("%(client)s will no longer owe %(amount)s on it; its public link will say it was cancelled.") % names,
+                _("The %(amount)s is taken out of what your books expect to receive.") % names,
+            ]
+            if invoice.number
+            else [_("The draft for %(client)s (%(amount)s) is cancelled; it was never sent.") % names],
+            button=_("Void the invoice"),
+            back=reverse("invoice_detail", args=[invoice.pk]),
+        )
     try:
         services.invoice_void(invoice=invoice, freelancer=request.user)
     except InvoicingError as error:

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -15,7 +14,6 @@ from django.views.decorators.http import require_POST
 from accounts.models import FreelancerProfile, Hat
 from accounts.selectors import freelancer_profile_or_default
 from accounts.services import client_profile_ensure, user_switch_hat
-from contracts.terms import percent
 from marketplace import selectors, services
 from marketplace.errors import MarketplaceError
 from marketplace.forms import (
@@ -28,6 +26,8 @@ from marketplace.forms import (
     ReviewForm,
 )
 from marketplace.models import ContractOffer, Job, JobState, OfferState, Proposal
+from marketplace.offer_terms import terms_of_offer, terms_of_proposal
+from web.confirm import confirmed
 from web.throttles import throttle
 
 
@@ -283,6 +283,12 @@ def proposal_action(request, pk, action):
             services.proposal_decline(proposal=proposal, client=request.user, reason=reason)
             messages.success(request, _("Proposal declined."))
         elif action == "hire":
+            if not confirmed(request):
+                return render(
+                    request,
+                    "marketplace/hire_confirm.html",
+                    {"proposal": proposal, "terms": terms_of_proposal(proposal)},
+                )
             offer = services.proposal_hire(proposal=proposal, client=request.user)
             messages.success(request, _("Offer sent. The freelancer will accept it to start the contract."))
             return redirect("offer_detail", pk=offer.pk)
@@ -390,9 +396,7 @@ def offer_detail(request, pk):
             "their_review": theirs if theirs and theirs.revealed_at else None,
             "their_review_hidden": bool(theirs and not theirs.revealed_at),
             "review_form": ReviewForm() if can_review else None,
-            "fee_pct": percent(settings.KAMAI_PLATFORM_FEE_BP),
-            "penalty_pct": percent(settings.KAMAI_DEFAULT_PENALTY_BP_PER_WEEK),
-            "penalty_cap_pct": percent(settings.KAMAI_DEFAULT_PENALTY_CAP_BP),
+            "terms": terms_of_offer(offer),
         },
     )
 

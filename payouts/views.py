@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,7 @@ from payouts.errors import PayoutError
 from payouts.fees import WITHDRAWAL_FEES
 from payouts.forms import BankAccountForm, FailForm, SettleForm, WithdrawalForm
 from payouts.models import BankAccount, Withdrawal
+from web.confirm import confirmation_page, confirmed
 from web.decorators import staff_required
 
 
@@ -114,6 +116,19 @@ def bank_accounts(request):
 @require_POST
 def bank_account_remove(request, pk):
     account = get_object_or_404(BankAccount, pk=pk, owner=request.user, active=True)
+    if not confirmed(request):
+        names = {"bank": account.bank_name, "iban": account.display_iban, "title": account.title}
+        return confirmation_page(
+            request,
+            title=_("Remove the account at %(bank)s?") % names,
+            effects=[
+                _("%(title)s, %(bank)s, IBAN %(iban)s: no more withdrawals can be sent to it.") % names,
+                _("Past withdrawals to it keep their records. To use it again you must add it again."),
+            ],
+            button=_("Remove the account"),
+            back=reverse("bank_accounts"),
+            irreversible=False,
+        )
     try:
         services.bank_account_remove(owner=request.user, bank_account=account)
     except PayoutError as error:

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.tests.factories import force_login_with_mfa
+from contracts import services
 from contracts.models import Contract, Dispute, MilestoneState, PayIn
 from contracts.tests.helpers import assert_ledger_clean, escrow, fixed_contract, hourly_contract, key, stranger, wallet
 from marketplace.tests.factories import make_client, make_freelancer
@@ -64,7 +65,16 @@ def test_full_fixed_price_contract_through_pages(client, admin_user):
     assert client.get(reverse("delivery_file", args=[delivery.pk])).status_code == 200
 
     client.force_login(client_user)
-    client.post(reverse("milestone_action", args=[first.pk, "approve"]), {"idempotency_key": key()})
+    approve = reverse("milestone_action", args=[first.pk, "approve"])
+    once = key()
+    page = client.post(approve, {"idempotency_key": once}).content.decode()
+    assert "Release $200.00" in page and "$10.00" in page and "$190.00" in page and "cannot be undone" in page
+    first.refresh_from_db()
+    assert first.state == MilestoneState.SUBMITTED and wallet(freelancer) == 0  # nothing moved yet
+    assert f'value="{once}"' in page  # the confirmation re-posts the same idempotency key
+    client.post(approve, {"idempotency_key": once, "confirm": "1"})
+    assert wallet(freelancer) == 190
+    client.post(approve, {"idempotency_key": once, "confirm": "1"})
     assert wallet(freelancer) == 190
 
     # The second milestone by bank transfer, confirmed by staff.
@@ -251,3 +261,34 @@ def test_contract_room_has_its_message_thread(client):
     assert Conversation.objects.filter(contract=contract).count() == 1
     client.force_login(stranger())
     assert client.post(reverse("conversation_start"), {"contract": contract.pk}).status_code == 404
+
+
+def test_refund_to_client_asks_first_and_states_the_money(client):
+    contract = fixed_contract(amounts=("300",))
+    milestone = contract.milestones.get()
+    services.milestone_fund(milestone=milestone, client=contract.client, provider="sandbox", idempotency_key=key())
+    client.force_login(contract.freelancer)
+    room = client.get(reverse("contract_detail", args=[contract.pk])).content.decode()
+    assert 'class="danger">Refund to client' in room
+    refund = reverse("milestone_action", args=[milestone.pk, "refund"])
+    once = key()
+    page = client.post(refund, {"idempotency_key": once}).content.decode()
+    assert "Return $300.00" in page and "cannot be undone" in page
+    milestone.refresh_from_db()
+    assert milestone.state == MilestoneState.FUNDED and escrow(contract) == 300
+    client.post(refund, {"idempotency_key": once, "confirm": "1"})
+    milestone.refresh_from_db()
+    assert milestone.state == MilestoneState.REFUNDED and escrow(contract) == 0
+    assert_ledger_clean()
+
+
+def test_a_change_request_shows_on_the_milestone_row(client):
+    contract = fixed_contract(amounts=("300",))
+    milestone = contract.milestones.get()
+    services.milestone_fund(milestone=milestone, client=contract.client, provider="sandbox", idempotency_key=key())
+    services.milestone_submit(milestone=milestone, freelancer=contract.freelancer, message="Done", file=None)
+    client.force_login(contract.client)
+    client.post(reverse("milestone_action", args=[milestone.pk, "changes"]), {"note": "Make the logo bigger"})
+    room = client.get(reverse("contract_detail", args=[contract.pk])).content.decode()
+    row = room[room.index('<table class="stack">') : room.index("</table>")]
+    assert "Changes requested" in row and "Make the logo bigger" in row

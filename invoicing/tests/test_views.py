@@ -149,7 +149,11 @@ def test_credit_note_and_void_through_pages(client):
     invoice.refresh_from_db()
     assert invoice.state == InvoiceState.VOID and invoice.credit_notes.count() == 1
     other = make_invoice(client=invoice.client)
-    client.post(reverse("invoice_void", args=[other.pk]))
+    page = client.post(reverse("invoice_void", args=[other.pk])).content.decode()
+    other.refresh_from_db()
+    assert other.state != InvoiceState.VOID  # the first post only asks
+    assert "cannot be undone" in page and other.client.name in page and 'name="confirm"' in page
+    client.post(reverse("invoice_void", args=[other.pk]), {"confirm": "1"})
     other.refresh_from_db()
     assert other.state == InvoiceState.VOID
     edit = client.get(reverse("invoice_edit", args=[other.pk]))

@@ -2,9 +2,11 @@
 finds work and proposes. Every object a stranger must not see is a 404."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from marketplace import services
 from marketplace.models import ContractOffer, Invitation, Job, JobState, Proposal, ProposalState
@@ -72,7 +74,11 @@ def test_client_posts_job_and_freelancer_finds_and_proposes(client):
     client.get(reverse("proposal_detail", args=[proposal.pk]))
     proposal.refresh_from_db()
     assert proposal.viewed_at is not None
-    response = client.post(reverse("proposal_action", args=[proposal.pk, "hire"]))
+    hire = reverse("proposal_action", args=[proposal.pk, "hire"])
+    review = client.post(hire).content.decode()
+    assert not ContractOffer.objects.exists()  # reviewed, not yet sent
+    assert "$450.00" in review and "Kamai" in review and "The freelancer receives" in review
+    response = client.post(hire, {"confirm": "1"})
     offer = ContractOffer.objects.get()
     assert response["Location"] == reverse("offer_detail", args=[offer.pk])
 
@@ -210,7 +216,12 @@ def test_offer_page_states_the_contract_terms_before_acceptance(client):
     offer = services.proposal_hire(proposal=proposal, client=job.client)
     client.force_login(proposal.freelancer)
     html = client.get(reverse("offer_detail", args=[offer.pk])).content.decode()
-    assert "fee is 5% of each release" in html and "14 days to review" in html
+    assert "s fee (5%, paid by the freelancer)" in html and "14 days to review" in html
+    assert "$800.00" in html and "$40.00" in html and "$760.00" in html  # total, fee, what the freelancer receives
+    assert "you receive it with the milestone" in html and "paid to you" not in html
+    client.force_login(job.client)
+    html = client.get(reverse("offer_detail", args=[offer.pk])).content.decode()
+    assert "you pay a late penalty" in html and "you receive it" not in html
 
 
 @pytest.mark.parametrize("path", ["/jobs/", "/freelancers/"])
@@ -230,3 +241,21 @@ def test_an_id_is_ascii_digits_within_64_bits():
     assert parse_id(str(MAX_ID + 1)) is None
     assert parse_id("٣") is None
     assert parse_id(" 42 ") == 42
+
+
+def test_the_freelancers_dates_are_delivery_dates_and_fund_by_dates_follow():
+    from contracts.models import Milestone
+
+    job = make_job()
+    today = timezone.localdate()
+    plan = [
+        services.MilestonePlan("Design", Decimal("200"), today + timedelta(days=10)),
+        services.MilestonePlan("Build", Decimal("300"), today + timedelta(days=30)),
+    ]
+    proposal = make_proposal(job, bid="500", milestones=plan)
+    offer = services.proposal_hire(proposal=proposal, client=job.client)
+    services.offer_respond(offer=offer, freelancer=proposal.freelancer, accept=True)
+    first, second = Milestone.objects.order_by("position")
+    assert (first.deliver_by, second.deliver_by) == (plan[0].due_date, plan[1].due_date)
+    assert first.due_date == today + timedelta(days=7)  # fund the first within a week
+    assert second.due_date == plan[0].due_date  # the next by the day the one before is delivered

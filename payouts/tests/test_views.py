@@ -234,3 +234,15 @@ def test_staff_settle_with_missing_pkr_shows_the_reason(freelancer, staff_client
     assert "Enter the PKR amount the bank credited" in response.content.decode()
     withdrawal.refresh_from_db()
     assert withdrawal.state == WithdrawalState.REQUESTED
+
+
+def test_removing_a_bank_account_asks_first(client, freelancer):
+    account = pkr_account(freelancer)
+    remove = reverse("bank_account_remove", args=[account.pk])
+    page = client.post(remove).content.decode()
+    account.refresh_from_db()
+    assert account.active and 'name="confirm"' in page and account.bank_name in page
+    assert client.get(remove).status_code == 405  # a GET never removes
+    client.post(remove, {"confirm": "1"})
+    account.refresh_from_db()
+    assert not account.active

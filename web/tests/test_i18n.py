@@ -50,3 +50,9 @@ def test_urdu_search_pages_name_skills_in_urdu(client):
     assert "ویب ڈویلپمنٹ" in html  # the skill's Urdu name, in the filter and on the card
     assert "Web development" not in html
     assert "منٹ" in html or "سال" in html or "گھنٹ" in html or "دن" in html  # "posted … ago" in Urdu
+
+
+def test_every_page_has_a_description_and_an_icon(client):
+    html = client.get("/").content.decode()
+    assert '<meta name="description" content="Kamai: find work' in html
+    assert 'rel="icon"' in html and "favicon.svg" in html

@@ -77,6 +77,10 @@ def test_post_hire_fund_deliver_approve_and_withdraw(browser, live_server):
     client.click("a.button:has-text('1 proposal')")
     client.click("text=Open")
     client.click("button:has-text('Hire')")
+    # The offer is reviewed before it is sent: amounts, total, Kamai's fee, what the freelancer receives.
+    review = client.content()
+    assert "Review the offer" in review and "$500.00" in review and "$25.00" in review and "$475.00" in review
+    client.click("button:has-text('Send the offer')")
     assert "Offer sent." in client.content()
 
     worker.goto(f"{url}/offers/")
@@ -98,6 +102,9 @@ def test_post_hire_fund_deliver_approve_and_withdraw(browser, live_server):
 
     client.goto(contract_url)
     client.click("button:has-text('Approve and release')")
+    confirm = client.content()
+    assert "$500.00" in confirm and "$25.00" in confirm and "cannot be undone" in confirm
+    client.click("button:has-text('Release $500.00')")
     assert "Approved and released" in client.content()
 
     worker.goto(f"{url}/wallet/")
