@@ -33,7 +33,14 @@ def seed() -> str:
     if Client.objects.filter(freelancer=user, email=CLIENTS[0][2]).exists():
         return "Invoicing demo already present."
     today = timezone.localdate()
-    services.settings_update(freelancer=user, number_prefix="AS-{year}-", remind_every_days_after=7)
+    services.settings_update(
+        freelancer=user,
+        number_prefix="AS-{year}-",
+        remind_every_days_after=7,
+        business_name="Ayesha Siddiqui Web Studio",
+        business_address="Office 4, 2nd floor, Arfa Software Technology Park\nFerozepur Road, Lahore 54000",
+        show_ntn=True,
+    )
     payoneer = services.payment_method_add(
         freelancer=user, kind="payoneer", label="Payoneer USD", details="ayesha@demo.kamai.pk"
     )

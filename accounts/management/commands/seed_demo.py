@@ -185,6 +185,7 @@ class Command(BaseCommand):
                     availability="part_time" if len(name) % 3 == 0 else "full_time",
                     pseb_registration_number=pseb,
                     pseb_expires_on=None,
+                    ntn="7654321-0" if email.startswith("ayesha@") else "",
                 )
         for email, company, country, tz in CLIENTS:
             user, created = self._user(email)
