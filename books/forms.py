@@ -106,7 +106,7 @@ class ImportForm(forms.Form):
         help_text=_("Kamai recognises Payoneer, Wise, Upwork, Fiverr and bank statements from their columns; "
                     "choose one only if it guesses wrong."),
     )  # fmt: skip
-    file = forms.FileField(label=_("CSV file"))
+    file = forms.FileField(label=_("CSV or XLSX file"))
 
 
 class MappingForm(forms.Form):

@@ -21,7 +21,7 @@ from books.models import Entry, EntryKind, ImportFormat, ImportStatus, PkrBasis,
 from books.month_totals import entries_insert, month_totals_add
 from books.rates import RateBook
 from books.services import cash, expense_account, income_account, ledger_key
-from books.statements import PLACES, StatementError, detect, headers, parse
+from books.statements import PLACES, StatementError, decode, detect, parse, read_table
 from ledger import chart
 from ledger.errors import LedgerError
 from ledger.money import RATE_DECIMAL_PLACES, to_minor
@@ -55,7 +55,8 @@ def statement_import_create(*, user, source_format: str, upload) -> StatementImp
     upload.seek(0)
     data = upload.read()
     try:
-        columns = headers(data)
+        text = decode(data)
+        columns = read_table(text)[0]
     except StatementError as error:
         raise BooksError(error.errors[0]) from None
     detected = detect(columns)
@@ -76,7 +77,7 @@ def statement_import_create(*, user, source_format: str, upload) -> StatementImp
         original_name=(getattr(upload, "name", "") or "")[:255],
         status=status,
         mapping=mapping,
-        total_rows=max(data.count(b"\n") - 1, 1),
+        total_rows=max(text.rstrip("\n").count("\n"), 1),
     )
     upload.seek(0)
     imp.file.save("statement.csv", upload, save=False)
