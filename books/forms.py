@@ -128,6 +128,12 @@ class MappingForm(forms.Form):
     )
     decimal = forms.ChoiceField(label=_("Amounts are written"), choices=[("dot", "1,234.56"), ("comma", "1.234,56")])
     place = forms.CharField(label=_("Which account is this statement of?"), max_length=30, initial="bank")
+    save_as = forms.CharField(
+        label=_("Save this mapping as"),
+        max_length=60,
+        required=False,
+        help_text=_("A name, like Meezan current account: the next file with the same columns imports by itself."),
+    )
 
     def __init__(self, *args, columns=(), **kwargs):
         super().__init__(*args, **kwargs)

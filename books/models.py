@@ -345,3 +345,25 @@ class BankMatch(models.Model):
 
     def __str__(self):
         return f"{self.kind} match {self.pk} ({self.status})"
+
+
+class MappingPreset(models.Model):
+    """A generic CSV column mapping the freelancer saved under a name (their bank's export), offered on the
+    mapping page and applied by itself to a new file whose header row is the same."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mapping_presets")
+    name = models.CharField(_("name"), max_length=60)
+    columns = models.JSONField(default=list)  # the header row it was made for
+    mapping = models.JSONField(default=dict)  # as books.statements.check_mapping returns it, with "place"
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="books_preset_name_per_user")]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def header_key(columns) -> list[str]:
+        return [str(column).strip().lower() for column in columns]

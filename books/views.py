@@ -23,7 +23,16 @@ from books.forms import (
     RecurringForm,
     RemittanceForm,
 )
-from books.models import Budget, Entry, EntryKind, ImportStatus, RecurringItem, Remittance, StatementImport
+from books.models import (
+    Budget,
+    Entry,
+    EntryKind,
+    ImportStatus,
+    MappingPreset,
+    RecurringItem,
+    Remittance,
+    StatementImport,
+)
 from ledger.money import from_minor
 from tax.rules import fiscal_year
 from tax.selectors import receipt_rule, status_of
@@ -269,17 +278,25 @@ def import_resume(request, pk: int):
 def import_mapping(request, pk: int):
     imp = get_object_or_404(StatementImport, pk=pk, user=request.user)
     columns = imp.mapping.get("columns", [])
-    form = MappingForm(request.POST or None, columns=columns)
+    presets = list(MappingPreset.objects.filter(user=request.user)[:50])
+    chosen = next((p for p in presets if str(p.pk) == request.GET.get("preset")), None)
+    if chosen is None:
+        chosen = imports.matching_preset(user=request.user, columns=columns)
+    initial = {**chosen.mapping, "save_as": chosen.name} if chosen else {}
+    form = MappingForm(request.POST or None, columns=columns, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        place = data.pop("place")
+        place, save_as = data.pop("place"), data.pop("save_as")
         try:
-            imports.statement_import_set_mapping(statement_import=imp, mapping=data, place=place)
+            imports.statement_import_set_mapping(statement_import=imp, mapping=data, place=place, save_as=save_as)
         except BooksError as error:
             form.add_error(None, str(error))
         else:
             return redirect("import_detail", pk=imp.pk)
-    return render(request, "books/import_mapping.html", {"imp": imp, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "books/import_mapping.html", {"imp": imp, "form": form, "presets": presets, "chosen": chosen},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
 
 
 # --- Reconciliation ------------------------------------------------------------------------------------------
