@@ -106,7 +106,7 @@ class ImportForm(forms.Form):
         help_text=_("Kamai recognises Payoneer, Wise, Upwork, Fiverr and bank statements from their columns; "
                     "choose one only if it guesses wrong."),
     )  # fmt: skip
-    file = forms.FileField(label=_("CSV file"))
+    file = forms.FileField(label=_("CSV or XLSX file"))
 
 
 class MappingForm(forms.Form):
@@ -128,6 +128,12 @@ class MappingForm(forms.Form):
     )
     decimal = forms.ChoiceField(label=_("Amounts are written"), choices=[("dot", "1,234.56"), ("comma", "1.234,56")])
     place = forms.CharField(label=_("Which account is this statement of?"), max_length=30, initial="bank")
+    save_as = forms.CharField(
+        label=_("Save this mapping as"),
+        max_length=60,
+        required=False,
+        help_text=_("A name, like Meezan current account: the next file with the same columns imports by itself."),
+    )
 
     def __init__(self, *args, columns=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from books.errors import BooksError
-from books.models import Entry, EntryKind, ImportFormat, ImportStatus, PkrBasis, StatementImport
+from books.models import Entry, EntryKind, ImportFormat, ImportStatus, MappingPreset, PkrBasis, StatementImport
 from books.month_totals import entries_insert, month_totals_add
 from books.rates import RateBook
 from books.services import cash, expense_account, income_account, ledger_key
-from books.statements import PLACES, StatementError, detect, headers, parse
+from books.statements import MAPPING_FIELDS, PLACES, StatementError, decode, detect, parse, read_table
 from ledger import chart
 from ledger.errors import LedgerError
 from ledger.money import RATE_DECIMAL_PLACES, to_minor
@@ -55,7 +55,8 @@ def statement_import_create(*, user, source_format: str, upload) -> StatementImp
     upload.seek(0)
     data = upload.read()
     try:
-        columns = headers(data)
+        text = decode(data)
+        columns = read_table(text)[0]
     except StatementError as error:
         raise BooksError(error.errors[0]) from None
     detected = detect(columns)
@@ -66,7 +67,11 @@ def statement_import_create(*, user, source_format: str, upload) -> StatementImp
     status = ImportStatus.QUEUED
     if source_format == ImportFormat.CSV:
         mapping["columns"] = columns
-        if detected and detected.mapping:
+        preset = matching_preset(user=user, columns=columns)
+        if preset is not None:
+            mapping.update(_renamed(preset.mapping, columns))
+            mapping["preset"] = preset.name
+        elif detected and detected.mapping:
             mapping.update(detected.mapping)
         else:
             status = ImportStatus.MAPPING
@@ -76,7 +81,7 @@ def statement_import_create(*, user, source_format: str, upload) -> StatementImp
         original_name=(getattr(upload, "name", "") or "")[:255],
         status=status,
         mapping=mapping,
-        total_rows=max(data.count(b"\n") - 1, 1),
+        total_rows=max(text.rstrip("\n").count("\n"), 1),
     )
     upload.seek(0)
     imp.file.save("statement.csv", upload, save=False)
@@ -87,8 +92,40 @@ def statement_import_create(*, user, source_format: str, upload) -> StatementImp
     return imp
 
 
-def statement_import_set_mapping(*, statement_import: StatementImport, mapping: dict, place: str) -> StatementImport:
-    """Save the generic CSV's column mapping (checked against its header) and start the import."""
+def matching_preset(*, user, columns: list[str]) -> MappingPreset | None:
+    """The freelancer's latest saved mapping made for this header row (names compared without case or spaces)."""
+    key = MappingPreset.header_key(columns)
+    return next(
+        (p for p in MappingPreset.objects.filter(user=user) if MappingPreset.header_key(p.columns) == key), None
+    )
+
+
+def _renamed(mapping: dict, columns: list[str]) -> dict:
+    """A preset's mapping naming this file's columns as they are spelled here (case and spaces may differ)."""
+    actual = dict(zip(MappingPreset.header_key(columns), columns, strict=True))
+    renamed = dict(mapping)
+    for field in MAPPING_FIELDS:
+        if renamed.get(field):
+            renamed[field] = actual.get(renamed[field].strip().lower(), renamed[field])
+    return renamed
+
+
+def mapping_preset_save(*, user, name: str, columns: list[str], mapping: dict) -> MappingPreset:
+    """Save (or replace, under the same name) a checked column mapping for files with this header row."""
+    name = (name or "").strip()[:60]
+    if not name:
+        raise BooksError(_("Give the saved mapping a name."))
+    preset, _created = MappingPreset.objects.update_or_create(
+        user=user, name=name, defaults={"columns": list(columns), "mapping": mapping}
+    )
+    return preset
+
+
+def statement_import_set_mapping(
+    *, statement_import: StatementImport, mapping: dict, place: str, save_as: str = ""
+) -> StatementImport:
+    """Save the generic CSV's column mapping (checked against its header), optionally as a named preset for the
+    next file with the same header row, and start the import."""
     from books.services import _check_place
     from books.statements import check_mapping
 
@@ -99,7 +136,11 @@ def statement_import_set_mapping(*, statement_import: StatementImport, mapping: 
     except StatementError as error:
         raise BooksError(" ".join(error.errors)) from None
     clean["place"] = _check_place(place or "bank")
-    clean["columns"] = statement_import.mapping.get("columns", [])
+    columns = statement_import.mapping.get("columns", [])
+    if save_as.strip():
+        mapping_preset_save(user=statement_import.user, name=save_as, columns=columns, mapping=dict(clean))
+        clean["preset"] = save_as.strip()[:60]
+    clean["columns"] = columns
     clean["recognised"] = statement_import.mapping.get("recognised", "")
     statement_import.mapping = clean
     statement_import.status = ImportStatus.QUEUED

@@ -289,3 +289,81 @@ class RecurringItem(models.Model):
     @property
     def amount(self):
         return from_minor(self.amount_minor, self.currency)
+
+
+class MatchKind(models.TextChoices):
+    PROVIDER = "provider", _("Payoneer or Wise withdrawal")
+    KAMAI = "kamai", _("Kamai withdrawal")
+
+
+class MatchStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class BankMatch(models.Model):
+    """The freelancer's decision on a proposed reconciliation: a PKR credit in an imported bank statement is
+    the same money as a provider withdrawal (withdrawal_entry) or a settled Kamai withdrawal
+    (kamai_remittance). A rejected pair is not proposed again; a credit, a withdrawal or a Kamai remittance is
+    confirmed at most once (the partial unique constraints, checked under row locks by books.reconciliation)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=MatchKind.choices)
+    status = models.CharField(max_length=10, choices=MatchStatus.choices)
+    bank_entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="+")
+    withdrawal_entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kamai_remittance = models.ForeignKey(Remittance, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The remittance a confirmed provider match created (with its PRC to come).
+    remittance = models.OneToOneField(
+        Remittance, null=True, blank=True, on_delete=models.PROTECT, related_name="bank_match"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bank_entry"], condition=models.Q(status="confirmed"), name="books_match_credit_once"
+            ),
+            models.UniqueConstraint(
+                fields=["withdrawal_entry"],
+                condition=models.Q(status="confirmed"),
+                name="books_match_withdrawal_once",
+            ),
+            models.UniqueConstraint(
+                fields=["kamai_remittance"],
+                condition=models.Q(status="confirmed"),
+                name="books_match_kamai_once",
+            ),
+            models.UniqueConstraint(fields=["bank_entry", "withdrawal_entry"], name="books_match_provider_pair"),
+            models.UniqueConstraint(fields=["bank_entry", "kamai_remittance"], name="books_match_kamai_pair"),
+            models.CheckConstraint(
+                condition=models.Q(withdrawal_entry__isnull=False, kamai_remittance__isnull=True)
+                | models.Q(withdrawal_entry__isnull=True, kamai_remittance__isnull=False),
+                name="books_match_one_side",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} match {self.pk} ({self.status})"
+
+
+class MappingPreset(models.Model):
+    """A generic CSV column mapping the freelancer saved under a name (their bank's export), offered on the
+    mapping page and applied by itself to a new file whose header row is the same."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mapping_presets")
+    name = models.CharField(_("name"), max_length=60)
+    columns = models.JSONField(default=list)  # the header row it was made for
+    mapping = models.JSONField(default=dict)  # as books.statements.check_mapping returns it, with "place"
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="books_preset_name_per_user")]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def header_key(columns) -> list[str]:
+        return [str(column).strip().lower() for column in columns]

@@ -35,6 +35,9 @@ DATE_FORMATS = {
 DOT_DECIMAL = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 COMMA_DECIMAL = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 SYMBOLS = "$€£₨"
+XLSX_MAGIC = b"PK\x03\x04"  # a zip: Excel's .xlsx
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 .xls
+EXCEL_DATE = "%Y-%m-%dT%H:%M:%S"
 
 
 class StatementError(Exception):
@@ -77,8 +80,12 @@ def decode(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             raise StatementError([_("This UTF-16 file is damaged; save it again as CSV UTF-8.")]) from None
+    if data.startswith(XLSX_MAGIC):
+        return xlsx_text(data)
+    if data.startswith(OLE_MAGIC):
+        raise StatementError([_("This is an old Excel .xls file; save it as .xlsx or as CSV UTF-8 and import that.")])
     if b"\x00" in data[:8192]:
-        raise StatementError([_("This is not a CSV file (it contains binary data).")])
+        raise StatementError([_("This is not a CSV or XLSX file (it contains binary data).")])
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)
@@ -88,6 +95,47 @@ def decode(data: bytes) -> str:
             break
         return text
     raise StatementError([_("This is not a CSV text file we can read (save it as UTF-8 CSV).")])
+
+
+def _cell_text(value) -> str:
+    """An Excel cell as the CSV text the parsers read: date cells as an ISO timestamp (which parse_date accepts
+    for every layout, unlike a typed ISO date), numbers without exponent or float noise."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime(EXCEL_DATE)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day).strftime(EXCEL_DATE)  # noqa: DTZ001 -- a calendar day
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        text = format(Decimal(repr(value)), "f")
+        return text[:-2] if text.endswith(".0") else text
+    return str(value)
+
+
+def xlsx_text(data: bytes) -> str:
+    """The first sheet of an Excel workbook as CSV text, so the same parser reads it."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 -- zipfile, XML and openpyxl all raise their own errors for a bad workbook
+        raise StatementError(
+            [_("This is not an XLSX workbook we can read; save it again as .xlsx or as CSV.")]
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        for row in sheet.iter_rows(values_only=True):
+            writer.writerow([_cell_text(value) for value in row])
+    finally:
+        workbook.close()
+    text = out.getvalue()
+    if not text.strip(",\n"):
+        raise StatementError([_("The file is empty.")])
+    return text
 
 
 def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -149,7 +197,8 @@ def parse_amount(text: str, currency: str, style: str = "dot") -> Decimal:
 
 def parse_date(text: str, date_format: str) -> date:
     patterns, example = DATE_FORMATS[date_format]
-    for pattern in patterns:
+    # An Excel date cell arrives as an ISO timestamp (xlsx_text), whatever the layout: never ambiguous.
+    for pattern in (*patterns, EXCEL_DATE):
         try:
             return datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 -- a calendar date, no time
         except ValueError:

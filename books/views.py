@@ -5,12 +5,13 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from books import charts, imports, selectors, services, tasks
+from books import charts, imports, reconciliation, selectors, services, tasks
 from books.errors import BooksError
 from books.forms import (
     BudgetForm,
@@ -22,7 +23,16 @@ from books.forms import (
     RecurringForm,
     RemittanceForm,
 )
-from books.models import Budget, Entry, EntryKind, ImportStatus, RecurringItem, Remittance, StatementImport
+from books.models import (
+    Budget,
+    Entry,
+    EntryKind,
+    ImportStatus,
+    MappingPreset,
+    RecurringItem,
+    Remittance,
+    StatementImport,
+)
 from ledger.money import from_minor
 from tax.rules import fiscal_year
 from tax.selectors import receipt_rule, status_of
@@ -268,17 +278,70 @@ def import_resume(request, pk: int):
 def import_mapping(request, pk: int):
     imp = get_object_or_404(StatementImport, pk=pk, user=request.user)
     columns = imp.mapping.get("columns", [])
-    form = MappingForm(request.POST or None, columns=columns)
+    presets = list(MappingPreset.objects.filter(user=request.user)[:50])
+    chosen = next((p for p in presets if str(p.pk) == request.GET.get("preset")), None)
+    if chosen is None:
+        chosen = imports.matching_preset(user=request.user, columns=columns)
+    initial = {**chosen.mapping, "save_as": chosen.name} if chosen else {}
+    form = MappingForm(request.POST or None, columns=columns, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        place = data.pop("place")
+        place, save_as = data.pop("place"), data.pop("save_as")
         try:
-            imports.statement_import_set_mapping(statement_import=imp, mapping=data, place=place)
+            imports.statement_import_set_mapping(statement_import=imp, mapping=data, place=place, save_as=save_as)
         except BooksError as error:
             form.add_error(None, str(error))
         else:
             return redirect("import_detail", pk=imp.pk)
-    return render(request, "books/import_mapping.html", {"imp": imp, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "books/import_mapping.html", {"imp": imp, "form": form, "presets": presets, "chosen": chosen},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+# --- Reconciliation ------------------------------------------------------------------------------------------
+
+
+@login_required
+def reconcile(request):
+    proposals = reconciliation.match_proposals(user=request.user)
+    return render(request, "books/reconcile.html", {"proposals": proposals})
+
+
+@login_required
+@require_POST
+def reconcile_decide(request):
+    """Confirm or reject one proposed match; another freelancer's entries are 404s."""
+    bank_entry = get_object_or_404(Entry, pk=_int(request.POST.get("bank_entry")), user=request.user)
+    kind = request.POST.get("kind")
+    other = _int(request.POST.get("other"))
+    sides = {}
+    if kind == "provider":
+        sides["withdrawal_entry"] = get_object_or_404(Entry, pk=other, user=request.user)
+    elif kind == "kamai":
+        sides["kamai_remittance"] = get_object_or_404(Remittance, pk=other, user=request.user)
+    else:
+        raise Http404
+    decision = request.POST.get("decision")
+    try:
+        if decision == "confirm":
+            reconciliation.bank_match_confirm(user=request.user, bank_entry=bank_entry, **sides)
+            messages.success(request, _("Matched: one transfer between your own accounts, counted once."))
+        elif decision == "reject":
+            reconciliation.bank_match_reject(user=request.user, bank_entry=bank_entry, **sides)
+            messages.success(request, _("Not a match: it will not be proposed again."))
+        else:
+            messages.error(request, _("Choose confirm or reject."))
+    except BooksError as error:
+        messages.error(request, str(error))
+    return redirect("reconcile")
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
 
 
 # --- Budget and forecast ------------------------------------------------------------------------------------

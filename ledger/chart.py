@@ -45,6 +45,7 @@ class TxnKind(models.TextChoices):
     BOOKS_REMITTANCE = "books_remittance", "Remittance"
     BOOKS_IMPORT = "books_import", "Statement import row"
     BOOKS_TRANSFER = "books_transfer", "Transfer between own accounts"
+    BOOKS_RECONCILE = "books_reconcile", "Provider withdrawal matched to its bank credit"
     TEST = "test", "Test"
 
 
@@ -57,6 +58,7 @@ BOOKS_OWN_KINDS = frozenset(
         TxnKind.BOOKS_REMITTANCE,
         TxnKind.BOOKS_IMPORT,
         TxnKind.BOOKS_TRANSFER,
+        TxnKind.BOOKS_RECONCILE,
         TxnKind.WITHDRAWAL_REMITTANCE,
     }
 )
