@@ -2,6 +2,7 @@
 the queued backend into Django's outbox, and passwords use a cheap Argon2 so tests stay fast."""
 
 import pytest
+from django.utils import translation
 from huey.contrib.djhuey import HUEY
 
 
@@ -21,5 +22,8 @@ def _kamai_test_settings(settings, tmp_path):
     }
     previous = HUEY.immediate
     HUEY.immediate = True
+    # Every test starts in the default language: a test that switched to Urdu must not change another's messages.
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     HUEY.immediate = previous
+    translation.deactivate()
