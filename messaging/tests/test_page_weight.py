@@ -20,7 +20,7 @@ def test_conversation_page_fits_the_budget_with_a_full_page_of_messages(client, 
     client.force_login(deal.freelancer)
     url = reverse("conversation_detail", args=[conversation.pk])
     total, assets = page_weight(client, url)
-    assert assets == ["/static/web/site.css"]
+    assert assets == ["/static/web/favicon.svg", "/static/web/site.css"]  # the favicon is counted too
     assert total < BUDGET, f"{url} weighs {total} bytes"
     html = client.get(url).content.decode()
     script = html[html.index("<script") : html.index("</script>")]
