@@ -11,6 +11,7 @@ from ledger.forms import clean_money
 from ledger.money import CURRENCY_CHOICES
 from marketplace.models import BudgetType, Duration, ExperienceLevel, Visibility
 from marketplace.services import MilestonePlan
+from web.widgets import PlainSelect
 
 MAX_MILESTONES = 6
 
@@ -169,7 +170,7 @@ class JobSearchForm(_SearchForm):
     budget_min = MoneyField(label=_("Budget from"), required=False)
     budget_max = MoneyField(label=_("Budget to"), required=False)
     posted_within = forms.ChoiceField(label=_("Posted"), choices=POSTED_WITHIN, required=False)
-    client_country = forms.ChoiceField(label=_("Client's country"), required=False)
+    client_country = forms.ChoiceField(label=_("Client's country"), required=False, widget=PlainSelect)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
