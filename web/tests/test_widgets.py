@@ -1,6 +1,6 @@
 from django import forms
 
-from web.widgets import PlainSelect
+from web.widgets import PlainCheckboxSelectMultiple, PlainSelect
 
 CHOICES = [("", "Any"), ("PK", "Pakistan"), ("GB", "United Kingdom & <Northern Ireland>")]
 
@@ -8,6 +8,8 @@ CHOICES = [("", "Any"), ("PK", "Pakistan"), ("GB", "United Kingdom & <Northern I
 class _Form(forms.Form):
     plain = forms.ChoiceField(choices=CHOICES, required=False, widget=PlainSelect)
     stock = forms.ChoiceField(choices=CHOICES, required=False)
+    plain_boxes = forms.MultipleChoiceField(choices=CHOICES[1:], required=False, widget=PlainCheckboxSelectMultiple)
+    stock_boxes = forms.MultipleChoiceField(choices=CHOICES[1:], required=False, widget=forms.CheckboxSelectMultiple)
 
 
 def _parts(field):
@@ -27,3 +29,15 @@ def test_plain_select_escapes_labels_and_marks_the_chosen_option():
     html = str(_Form({"plain": "GB"})["plain"])
     assert '<option value="GB" selected>United Kingdom &amp; &lt;Northern Ireland&gt;</option>' in html
     assert html.count("selected") == 1
+
+
+def test_plain_checkboxes_write_the_same_markup_as_djangos():
+    for data in (
+        None,
+        {"plain_boxes": ["PK"], "stock_boxes": ["PK"]},
+        {"plain_boxes": ["PK", "GB"], "stock_boxes": ["PK", "GB"]},
+    ):
+        form = _Form(data)
+        plain = str(form["plain_boxes"]).replace("plain_boxes", "X")
+        stock = str(form["stock_boxes"]).replace("stock_boxes", "X")
+        assert "".join(plain.split()) == "".join(stock.split())
