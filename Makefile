@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test lint bench messages clean
+.PHONY: run test lint bench bench-web messages clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,12 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 
 bench: $(VENV)/.dev
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in $(filter-out bench/common.py bench/web.py,$(wildcard bench/*.py)); do \
+		echo "== $$script"; $(PY) $$script || exit 1; done
+
+# Pages under load beside a minimal Django view (docs/PERFORMANCE.md). BENCH_WEB_ARGS="--rows 100000" for the real run.
+bench-web: $(VENV)/.dev
+	$(PY) bench/web.py $(BENCH_WEB_ARGS)
 
 # Urdu catalogues: locale/ for the site's own pages, <app>/locale/ for the apps that keep their own.
 OWN_CATALOGUE_APPS := messaging ledger invoicing books tax insights

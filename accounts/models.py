@@ -163,6 +163,8 @@ class FreelancerProfile(models.Model):
                 name="freelancer_pseb_idx",
             ),
             models.Index(fields=["rate_currency", "hourly_rate_minor", "id"], name="freelancer_rate_idx"),
+            # The home page's "recently updated" cards, in exactly that order.
+            models.Index(fields=["-updated_at", "-id"], condition=~models.Q(headline=""), name="freelancer_recent_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -14,12 +14,18 @@ def freelancer_public_profile(*, slug: str) -> FreelancerProfile:
     )
 
 
+# What a freelancer card shows: the bio and the search vector are the widest columns and no card needs them.
+FREELANCER_CARD_FIELDS = ("slug", "display_name", "headline", "city", "hourly_rate_minor", "rate_currency")
+
+
 def freelancer_directory(*, limit: int = 12) -> QuerySet[FreelancerProfile]:
+    """The most recently updated profiles with a headline, read straight off freelancer_recent_idx."""
     return (
         FreelancerProfile.objects.filter(user__is_active=True)
         .exclude(headline="")
+        .only(*FREELANCER_CARD_FIELDS)
         .prefetch_related("skills")
-        .order_by("-updated_at")[:limit]
+        .order_by("-updated_at", "-id")[:limit]
     )
 
 

@@ -121,12 +121,19 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
+# Production keeps each web process's connection open (a new PostgreSQL connection costs more than most
+# pages) and checks it before reuse, so a restarted database costs one failed check, not a 500.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kamai.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE") or ("0" if DEBUG else "60")),
+        conn_health_checks=True,
     )
 }
+# Behind PgBouncer in transaction mode consecutive queries may run on different server connections, so a
+# named cursor opened by .iterator() could vanish between fetches: turn server-side cursors off.
+if env_bool("DB_PGBOUNCER", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions + WAL serialise writers safely (SQLite ignores SELECT ... FOR UPDATE).
     DATABASES["default"]["OPTIONS"] = {

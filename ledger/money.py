@@ -7,6 +7,7 @@ rounded once, here. Amounts are stored as integer minor units (paisa, cents) and
 
 import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -162,10 +163,22 @@ def convert(amount: Decimal, rate: Decimal, currency: str) -> Decimal:
 
 def format_money(amount: Decimal, currency: str, locale: str = "en") -> str:
     """Format for display in the user's language (Babel): 'ur' gives Urdu (Pakistan) conventions."""
+    return _formatted(quantize(amount, currency), currency, "ur_PK" if locale.startswith("ur") else "en_US")
+
+
+# A statement page formats a hundred amounts and many repeat; Babel parses the locale on every call otherwise.
+@lru_cache(maxsize=4096)
+def _formatted(amount: Decimal, currency: str, babel_locale: str) -> str:
     from babel.numbers import format_currency
 
-    babel_locale = "ur_PK" if locale.startswith("ur") else "en_US"
-    return format_currency(quantize(amount, currency), currency, locale=babel_locale)
+    return format_currency(amount, currency, locale=_babel_locale(babel_locale))
+
+
+@lru_cache(maxsize=4)
+def _babel_locale(name: str):
+    from babel import Locale
+
+    return Locale.parse(name)
 
 
 def format_minor(minor: int, currency: str, locale: str = "en") -> str:

@@ -3,7 +3,6 @@ moves through ledger.services, called by the apps that own the business events."
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -41,13 +40,15 @@ def _statement_rows(account: Account, opening: int, postings):
 
 @login_required
 def statement(request, account_id: int):
+    """Latest postings first; ?before= and ?after= carry a signed cursor (?after=start is the oldest page)."""
     account = _own_account(request, account_id)
-    opening, postings = selectors.account_statement(account=account)
-    page = Paginator(postings, STATEMENT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.account_statement_page(
+        account=account, after=request.GET.get("after"), before=request.GET.get("before"), size=STATEMENT_PAGE_SIZE
+    )
     return render(
         request,
         "ledger/statement.html",
-        {"account": account, "page": page, "rows": list(_statement_rows(account, opening, page.object_list))},
+        {"account": account, "page": page, "rows": list(_statement_rows(account, 0, page.postings))},
     )
 
 

@@ -11,6 +11,7 @@ from ledger.forms import clean_money
 from ledger.money import CURRENCY_CHOICES
 from marketplace.models import BudgetType, Duration, ExperienceLevel, Visibility
 from marketplace.services import MilestonePlan
+from web.widgets import PlainCheckboxSelectMultiple, PlainSelect
 
 MAX_MILESTONES = 6
 
@@ -149,8 +150,10 @@ POSTED_WITHIN = [
 
 class _SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    skills = SkillsField(label=_("Skills"), required=False)
-    currency = forms.ChoiceField(label=_("Currency"), choices=[("", _("Any"))] + CURRENCY_CHOICES, required=False)
+    skills = SkillsField(label=_("Skills"), required=False, widget=PlainCheckboxSelectMultiple)
+    currency = forms.ChoiceField(
+        label=_("Currency"), choices=[("", _("Any"))] + CURRENCY_CHOICES, required=False, widget=PlainSelect
+    )
 
     def _range(self, data, low_name, high_name):
         currency = data.get("currency")
@@ -164,12 +167,15 @@ class _SearchForm(forms.Form):
 
 class JobSearchForm(_SearchForm):
     budget_type = forms.ChoiceField(
-        label=_("Budget type"), choices=[("", _("Any"))] + BudgetType.choices, required=False
+        label=_("Budget type"),
+        choices=[("", _("Any"))] + BudgetType.choices,
+        required=False,
+        widget=PlainSelect,
     )
     budget_min = MoneyField(label=_("Budget from"), required=False)
     budget_max = MoneyField(label=_("Budget to"), required=False)
-    posted_within = forms.ChoiceField(label=_("Posted"), choices=POSTED_WITHIN, required=False)
-    client_country = forms.ChoiceField(label=_("Client's country"), required=False)
+    posted_within = forms.ChoiceField(label=_("Posted"), choices=POSTED_WITHIN, required=False, widget=PlainSelect)
+    client_country = forms.ChoiceField(label=_("Client's country"), required=False, widget=PlainSelect)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -179,6 +185,7 @@ class JobSearchForm(_SearchForm):
             ("budget_high", _("Budget: high to low")),
             ("budget_low", _("Budget: low to high")),
         ],
+        widget=PlainSelect,
     )
 
     def __init__(self, *args, **kwargs):
@@ -194,13 +201,21 @@ class JobSearchForm(_SearchForm):
 class FreelancerSearchForm(_SearchForm):
     rate_min = MoneyField(label=_("Rate from"), required=False)
     rate_max = MoneyField(label=_("Rate to"), required=False)
-    city = forms.ChoiceField(label=_("City"), choices=[("", _("Any"))] + City.choices, required=False)
+    city = forms.ChoiceField(
+        label=_("City"), choices=[("", _("Any"))] + City.choices, required=False, widget=PlainSelect
+    )
     min_rating = forms.ChoiceField(
-        label=_("Rating"), required=False, choices=[("", _("Any")), ("4.5", "4.5+"), ("4", "4+"), ("3", "3+")]
+        label=_("Rating"),
+        required=False,
+        choices=[("", _("Any")), ("4.5", "4.5+"), ("4", "4+"), ("3", "3+")],
+        widget=PlainSelect,
     )
     pseb = forms.BooleanField(label=_("PSEB registered only"), required=False)
     availability = forms.ChoiceField(
-        label=_("Availability"), choices=[("", _("Any"))] + Availability.choices, required=False
+        label=_("Availability"),
+        choices=[("", _("Any"))] + Availability.choices,
+        required=False,
+        widget=PlainSelect,
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
@@ -212,6 +227,7 @@ class FreelancerSearchForm(_SearchForm):
             ("rate_low", _("Rate: low to high")),
             ("rate_high", _("Rate: high to low")),
         ],
+        widget=PlainSelect,
     )
 
     def clean(self):

@@ -61,3 +61,22 @@ def test_trusted_proxy_count_comes_from_the_environment_and_defaults_to_none():
     direct = _manage("shell", "-c", code, env={**PRODUCTION_ENV, "TRUSTED_PROXY_COUNT": ""})
     assert behind.stdout.strip().splitlines()[-1] == "1 1", behind.stderr
     assert direct.stdout.strip().splitlines()[-1] == "0 0", direct.stderr
+
+
+def test_production_keeps_database_connections_and_checks_them():
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], d.get('DISABLE_SERVER_SIDE_CURSORS', False))"
+    )
+    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://kamai:kamai@127.0.0.1:5432/kamai", "DB_CONN_MAX_AGE": ""}
+    kept = _manage("shell", "-c", code, env=env)
+    assert kept.stdout.strip().splitlines()[-1] == "60 True False", kept.stderr
+    tuned = _manage("shell", "-c", code, env={**env, "DB_CONN_MAX_AGE": "300"})
+    assert tuned.stdout.strip().splitlines()[-1] == "300 True False", tuned.stderr
+
+
+def test_behind_pgbouncer_server_side_cursors_are_off():
+    code = "from django.conf import settings as s; print(s.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS'))"
+    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://kamai:kamai@127.0.0.1:6432/kamai", "DB_PGBOUNCER": "1"}
+    result = _manage("shell", "-c", code, env=env)
+    assert result.stdout.strip().splitlines()[-1] == "True", result.stderr
