@@ -103,7 +103,7 @@ def main() -> None:
     print(f"annual statement PDF: {(time.perf_counter() - began) * 1000:.0f} ms ({len(response.content):,} bytes)")
 
 
-def bulk_create_baseline(user) -> float:
+def bulk_create_baseline(user):
     """Seconds for Entry.objects.bulk_create (batches of 1,000) of copies of the entries just imported, with no
     ledger, parsing or duplicate check; rolled back so the history stays as the import left it."""
     from django.db import transaction
