@@ -41,7 +41,8 @@ def project(posted) -> None:
     reversals = [p for p in posted if p.transaction.kind == chart.TxnKind.REVERSAL]
     if reversals:
         new += _negations(reversals)
-    plain = [p for p in posted if p.transaction.kind not in chart.BOOKS_OWN_KINDS and p not in reversals]
+    skipped = chart.BOOKS_OWN_KINDS | {chart.TxnKind.REVERSAL}
+    plain = [p for p in posted if p.transaction.kind not in skipped]
     if plain:
         new += _entries(plain)
     if new:
