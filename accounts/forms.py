@@ -1,10 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.countries import country_choices
-from accounts.images import check_image
+from accounts.images import check_image, check_photo
 from accounts.models import Availability, City, ClientProfile, FreelancerProfile, Hat, Language, Skill
 from ledger.money import CURRENCY_CHOICES, MoneyError, parse_amount
 from web.ids import parse_id
@@ -136,6 +137,23 @@ class PortfolioItemForm(forms.Form):
         upload = self.cleaned_data.get("image")
         if upload:
             check_image(upload)
+        return upload
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Photo"), widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].help_text = _(
+            "A JPEG, PNG or WebP image up to %(limit)s MB; we crop it square and remove its metadata."
+        ) % {"limit": settings.KAMAI_MAX_IMAGE_BYTES // 1024 // 1024}
+
+    def clean_photo(self):
+        upload = self.cleaned_data["photo"]
+        check_photo(upload)
         return upload
 
 

@@ -125,6 +125,16 @@ class Availability(models.TextChoices):
     UNAVAILABLE = "unavailable", _("Not available now")
 
 
+def photo_upload_to(instance, filename):
+    # Public files under a random name (see accounts.services.profile_photo_set): a new photo gets a new URL.
+    return f"photos/{filename}"
+
+
+def initials_of(name: str) -> str:
+    """Up to two letters for the placeholder shown where a person has no photo."""
+    return "".join(word[0] for word in name.split()[:2]).upper() or "?"
+
+
 class FreelancerProfile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="freelancer_profile")
     slug = models.SlugField(max_length=60, unique=True)
@@ -142,6 +152,8 @@ class FreelancerProfile(models.Model):
     pseb_registration_number = models.CharField(_("PSEB registration number"), max_length=40, blank=True)
     pseb_expires_on = models.DateField(_("PSEB registration expires on"), null=True, blank=True)
     ntn = models.CharField(_("NTN (private)"), max_length=20, blank=True)
+    photo = models.FileField(_("photo"), upload_to=photo_upload_to, blank=True, editable=False, max_length=200)
+    photo_small = models.FileField(upload_to=photo_upload_to, blank=True, editable=False, max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Kept by marketplace services (search index and review statistics); never edited by hand.
@@ -175,6 +187,10 @@ class FreelancerProfile(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    @property
+    def initials(self) -> str:
+        return initials_of(self.display_name)
 
     @property
     def hourly_rate(self):
@@ -279,8 +295,14 @@ class ClientProfile(models.Model):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", blank=True, validators=[validate_time_zone]
     )
+    photo = models.FileField(_("photo"), upload_to=photo_upload_to, blank=True, editable=False, max_length=200)
+    photo_small = models.FileField(upload_to=photo_upload_to, blank=True, editable=False, max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
         return self.name
+
+    @property
+    def initials(self) -> str:
+        return initials_of(self.name)

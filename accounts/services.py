@@ -3,10 +3,11 @@
 import secrets
 from decimal import Decimal
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.text import slugify
 
-from accounts.images import check_image, reencode
+from accounts.images import check_image, check_photo, photo_files, reencode
 from accounts.models import ClientProfile, FreelancerProfile, Hat, PortfolioItem, Skill, User
 from ledger.money import to_minor
 
@@ -140,3 +141,37 @@ def portfolio_item_delete(*, item: PortfolioItem) -> None:
         item.image.delete(save=False)
         item.thumbnail.delete(save=False)
     item.delete()
+
+
+# --- Profile photos (freelancer and client profiles alike) ---------------------------------------------------
+
+
+def _delete_after_commit(names: list[str]) -> None:
+    # Files are not part of the database transaction: remove old ones only once the new row is committed.
+    names = [name for name in names if name]
+    if names:
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+
+
+@transaction.atomic
+def profile_photo_set(*, profile: FreelancerProfile | ClientProfile, upload) -> FreelancerProfile | ClientProfile:
+    """Check the upload (a real JPEG, PNG or WebP within the limits), store square WebP crops of it without
+    EXIF through the default storage, and replace the profile's previous photo."""
+    check_photo(upload)
+    files = photo_files(upload, secrets.token_urlsafe(12))
+    old = [profile.photo.name, profile.photo_small.name]
+    for field, content in files.items():
+        getattr(profile, field).save(content.name, content, save=False)
+    profile.save(update_fields=[*files, "updated_at"])
+    _delete_after_commit(old)
+    return profile
+
+
+@transaction.atomic
+def profile_photo_remove(*, profile: FreelancerProfile | ClientProfile) -> FreelancerProfile | ClientProfile:
+    """Forget the profile's photo and delete its files; the initials show instead."""
+    old = [profile.photo.name, profile.photo_small.name]
+    profile.photo = profile.photo_small = ""
+    profile.save(update_fields=["photo", "photo_small", "updated_at"])
+    _delete_after_commit(old)
+    return profile

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.forms import ClientProfileForm, FreelancerProfileForm, HatForm, PortfolioItemForm
-from accounts.models import COMMON_TIME_ZONES, FreelancerProfile, PortfolioItem
+from accounts.forms import ClientProfileForm, FreelancerProfileForm, HatForm, PhotoForm, PortfolioItemForm
+from accounts.models import COMMON_TIME_ZONES, ClientProfile, FreelancerProfile, PortfolioItem
 
 
 def freelancer_public(request, slug):
@@ -32,23 +32,7 @@ def freelancer_profile_edit(request):
         profile = services.freelancer_profile_ensure(user=request.user)
     else:
         profile = selectors.freelancer_profile_or_default(user=request.user)
-    saved = profile.pk is not None
-    initial = {
-        "display_name": profile.display_name,
-        "slug": profile.slug,
-        "headline": profile.headline,
-        "bio": profile.bio,
-        "city": profile.city,
-        "skills": profile.skills.all() if saved else [],
-        "hourly_rate": profile.hourly_rate if profile.hourly_rate is not None else "",
-        "rate_currency": profile.rate_currency,
-        "languages": profile.languages,
-        "availability": profile.availability,
-        "pseb_registration_number": profile.pseb_registration_number,
-        "pseb_expires_on": profile.pseb_expires_on,
-        "ntn": profile.ntn,
-    }
-    form = FreelancerProfileForm(request.POST or None, initial=initial, profile=profile)
+    form = FreelancerProfileForm(request.POST or None, initial=_freelancer_initial(profile), profile=profile)
     if request.method == "POST" and form.is_valid():
         try:
             services.freelancer_profile_update(profile=profile, **form.cleaned_data)
@@ -57,10 +41,37 @@ def freelancer_profile_edit(request):
         else:
             messages.success(request, _("Your profile is saved."))
             return redirect("freelancer_profile_edit")
+    return _freelancer_edit_page(request, profile, form, PhotoForm())
+
+
+def _freelancer_initial(profile: FreelancerProfile) -> dict:
+    return {
+        "display_name": profile.display_name,
+        "slug": profile.slug,
+        "headline": profile.headline,
+        "bio": profile.bio,
+        "city": profile.city,
+        "skills": profile.skills.all() if profile.pk else [],
+        "hourly_rate": profile.hourly_rate if profile.hourly_rate is not None else "",
+        "rate_currency": profile.rate_currency,
+        "languages": profile.languages,
+        "availability": profile.availability,
+        "pseb_registration_number": profile.pseb_registration_number,
+        "pseb_expires_on": profile.pseb_expires_on,
+        "ntn": profile.ntn,
+    }
+
+
+def _freelancer_edit_page(request, profile, form, photo_form):
     return render(
         request,
         "accounts/freelancer_profile_edit.html",
-        {"form": form, "profile": profile, "portfolio": profile.portfolio_items.all() if saved else []},
+        {
+            "form": form,
+            "photo_form": photo_form,
+            "profile": profile,
+            "portfolio": profile.portfolio_items.all() if profile.pk else [],
+        },
     )
 
 
@@ -75,11 +86,49 @@ def client_profile_edit(request):
         services.client_profile_update(profile=profile, **form.cleaned_data)
         messages.success(request, _("Your client profile is saved."))
         return redirect("client_profile_edit")
+    return _client_edit_page(request, profile, form, PhotoForm())
+
+
+def _client_edit_page(request, profile, form, photo_form):
     return render(
         request,
         "accounts/client_profile_edit.html",
-        {"form": form, "profile": profile, "time_zones": COMMON_TIME_ZONES},
+        {"form": form, "photo_form": photo_form, "profile": profile, "time_zones": COMMON_TIME_ZONES},
     )
+
+
+# The photo forms act only on the signed-in user's own profile: no id in the URL, nothing to guess.
+@login_required
+@require_POST
+def profile_photo_upload(request, whose: str):
+    if whose == "client":
+        profile = services.client_profile_ensure(user=request.user)
+    else:
+        profile = services.freelancer_profile_ensure(user=request.user)
+    photo_form = PhotoForm(request.POST, request.FILES)
+    if photo_form.is_valid():
+        try:
+            services.profile_photo_set(profile=profile, upload=photo_form.cleaned_data["photo"])
+        except ValidationError as error:
+            photo_form.add_error("photo", error)
+        else:
+            messages.success(request, _("Your photo is saved."))
+            return redirect(f"{whose}_profile_edit")
+    if whose == "client":
+        return _client_edit_page(request, profile, ClientProfileForm(instance=profile), photo_form)
+    form = FreelancerProfileForm(initial=_freelancer_initial(profile), profile=profile)
+    return _freelancer_edit_page(request, profile, form, photo_form)
+
+
+@login_required
+@require_POST
+def profile_photo_remove(request, whose: str):
+    model = ClientProfile if whose == "client" else FreelancerProfile
+    profile = model.objects.filter(user=request.user).first()
+    if profile is not None and profile.photo:
+        services.profile_photo_remove(profile=profile)
+        messages.success(request, _("Your photo is removed."))
+    return redirect(f"{whose}_profile_edit")
 
 
 def _own_item(request, pk) -> PortfolioItem:

@@ -31,8 +31,10 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    # Development only, and only public uploads (portfolio images). Message attachments, deliveries and
-    # dispute evidence are private: they are streamed by views that check who is asking.
+    # Development only, and only public uploads (portfolio images, profile photos, invoice logos). Message
+    # attachments, deliveries and dispute evidence are private: they are streamed by views that check who is asking.
     urlpatterns += [
         path("media/portfolio/<path:path>", serve, {"document_root": settings.MEDIA_ROOT / "portfolio"}),
+        path("media/photos/<path:path>", serve, {"document_root": settings.MEDIA_ROOT / "photos"}),
+        path("media/logos/<path:path>", serve, {"document_root": settings.MEDIA_ROOT / "logos"}),
     ]

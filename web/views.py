@@ -10,14 +10,14 @@ from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from accounts.models import ClientProfile, FreelancerProfile, Hat
-from accounts.selectors import freelancer_directory
+from accounts.selectors import featured_freelancers
 from web.models import Heartbeat
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    return render(request, "web/home.html", {"freelancers": freelancer_directory(limit=6)})
+    return render(request, "web/home.html", {"freelancers": featured_freelancers(day=timezone.localdate(), limit=6)})
 
 
 @login_required

@@ -1,5 +1,7 @@
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from ledger.money import format_money
 
@@ -51,3 +53,22 @@ def grouped(amount):
     if amount is None:
         return ""
     return f"{amount:,}"
+
+
+@register.simple_tag
+def avatar(profile, size: int = 48):
+    """A freelancer's or client's photo at `size` CSS pixels (48 in lists, 160 on a profile), lazy-loaded with
+    its width and height so nothing jumps; without a photo, their initials in a CSS circle (no image at all)."""
+    name = getattr(profile, "display_name", None) or getattr(profile, "name", "")
+    image = profile.photo_small if size <= 48 else profile.photo
+    css = "avatar" if size <= 48 else "avatar large"
+    if image:
+        return format_html(
+            '<img class="{}" src="{}" width="{}" height="{}" alt="{}" loading="lazy" decoding="async">',
+            css,
+            image.url,
+            size,
+            size,
+            _("Photo of %(name)s") % {"name": name},
+        )
+    return format_html('<span class="{} initials" aria-hidden="true">{}</span>', css, profile.initials)
