@@ -178,7 +178,7 @@ def test_get_on_the_photo_urls_writes_nothing(client):
 @override_settings(KAMAI_MAX_IMAGE_BYTES=5 * 1024 * 1024)
 def test_pages_show_photos_lazy_loaded_with_size_and_alt_or_initials(client):
     with_photo = FreelancerProfileFactory(display_name="Ayesha Khan", headline="Designer", slug="ayesha-k")
-    without = FreelancerProfileFactory(display_name="Bilal Ahmed", headline="Writer", slug="bilal-a")
+    FreelancerProfileFactory(display_name="Bilal Ahmed", headline="Writer", slug="bilal-a")
     client.force_login(with_photo.user)
     post_photo(client, "freelancer", image_bytes())
     with_photo.refresh_from_db()
