@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kamai.translations import in_reader_language
 from ledger.money import CURRENCY_CHOICES, from_minor
 
 
@@ -330,6 +331,8 @@ class Event(models.Model):
     )
     kind = models.CharField(max_length=40)
     message = models.CharField(max_length=500)
+    translations = models.JSONField(default=dict, blank=True)  # {language: message} beside the English
+
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -337,6 +340,11 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.message}"
+
+    @property
+    def text(self) -> str:
+        """The line in the reader's language."""
+        return in_reader_language(self.message, self.translations)
 
 
 class ActionKey(models.Model):

@@ -46,6 +46,7 @@ from contracts.models import (
 )
 from contracts.providers import get_provider
 from contracts.terms import basis_points_of, fund_by_dates, late_penalty_minor
+from kamai.translations import in_every_language
 from ledger import chart
 from ledger.money import MoneyError, format_minor, from_minor, to_minor
 from ledger.selectors import account_balance_minor, natural_minor
@@ -71,8 +72,10 @@ class MilestoneTerms:
 # --- Helpers ---------------------------------------------------------------------------------------------
 
 
-def _event(contract: Contract, actor, kind: str, message: str) -> None:
-    Event.objects.create(contract=contract, actor=actor, kind=kind, message=message[:500])
+def _event(contract: Contract, actor, kind: str, message) -> None:
+    """`message` is a callable rendering the line in the active language: it is stored in every language."""
+    english, others = in_every_language(message, 500)
+    Event.objects.create(contract=contract, actor=actor, kind=kind, message=english, translations=others)
 
 
 def _notify(contract: Contract, subject: str, body: str, *, to_client=True, to_freelancer=True) -> None:
@@ -304,7 +307,7 @@ def contract_create(
         client_accepted_at=now if accepted_by_client else None,
     )
     _create_milestones(contract, version.terms["milestones"])
-    _event(contract, freelancer, "created", _("Contract proposed (version 1)."))
+    _event(contract, freelancer, "created", lambda: _("Contract proposed (version 1)."))
     if accepted_by_client:
         _activate(contract, client)
     elif contract.invite_token:
@@ -333,7 +336,7 @@ def _activate(contract: Contract, client) -> None:
     contract.client = client
     contract.activated_at = timezone.now()
     contract.save(update_fields=["state", "client", "activated_at"])
-    _event(contract, client, "activated", _("Both sides accepted; the contract is active."))
+    _event(contract, client, "activated", lambda: _("Both sides accepted; the contract is active."))
 
 
 def _offer_milestones(offer) -> list[MilestoneTerms]:
@@ -450,7 +453,7 @@ def terms_propose(
         client_accepted_at=now if is_client else None,
         freelancer_accepted_at=None if is_client else now,
     )
-    _event(contract, user, "terms_proposed", _("New terms proposed (version %(n)d).") % {"n": version.number})
+    _event(contract, user, "terms_proposed", lambda: _("New terms proposed (version %(n)d).") % {"n": version.number})
     _notify(
         contract, _("New contract terms to review"), contract.title, to_client=not is_client, to_freelancer=is_client
     )
@@ -484,7 +487,7 @@ def terms_accept(*, version: ContractVersion, user) -> Contract:
     contract.weekly_hour_cap = terms["weekly_hour_cap"]
     contract.save()
     _create_milestones(contract, terms["milestones"])
-    _event(contract, user, "terms_accepted", _("Version %(n)d accepted by both sides.") % {"n": version.number})
+    _event(contract, user, "terms_accepted", lambda: _("Version %(n)d accepted by both sides.") % {"n": version.number})
     return contract
 
 
@@ -541,8 +544,10 @@ def _fund_from_client_funds(milestone: Milestone, actor) -> None:
         contract,
         actor,
         "funded",
-        _("“%(title)s” funded: %(amount)s in escrow%(penalty)s.")
-        % {"title": milestone.title, "amount": format_minor(milestone.escrow_minor, currency), "penalty": penalty},
+        lambda: (
+            _("“%(title)s” funded: %(amount)s in escrow%(penalty)s.")
+            % {"title": milestone.title, "amount": format_minor(milestone.escrow_minor, currency), "penalty": penalty}
+        ),
     )
     _notify(
         contract, _("Milestone funded"), _("“%(title)s” is in escrow; work can start.") % {"title": milestone.title}
@@ -602,8 +607,10 @@ def milestone_fund(*, milestone: Milestone, client, provider: str, idempotency_k
             contract,
             client,
             "payin_started",
-            _("Bank transfer of %(amount)s started, reference %(ref)s.")
-            % {"amount": format_minor(payin.amount_minor, payin.currency), "ref": payin.reference},
+            lambda: (
+                _("Bank transfer of %(amount)s started, reference %(ref)s.")
+                % {"amount": format_minor(payin.amount_minor, payin.currency), "ref": payin.reference}
+            ),
         )
     return payin
 
@@ -630,8 +637,10 @@ def retainer_fund(*, contract: Contract, client, amount: Decimal, provider: str,
             contract,
             client,
             "payin_started",
-            _("Bank transfer of %(amount)s started, reference %(ref)s.")
-            % {"amount": format_minor(amount_minor, contract.currency), "ref": payin.reference},
+            lambda: (
+                _("Bank transfer of %(amount)s started, reference %(ref)s.")
+                % {"amount": format_minor(amount_minor, contract.currency), "ref": payin.reference}
+            ),
         )
     return payin
 
@@ -652,7 +661,10 @@ def _retainer_into_escrow(payin: PayIn, actor) -> None:
         contract,
         actor,
         "retainer_funded",
-        _("%(amount)s added to the retainer in escrow.") % {"amount": format_minor(payin.amount_minor, payin.currency)},
+        lambda: (
+            _("%(amount)s added to the retainer in escrow.")
+            % {"amount": format_minor(payin.amount_minor, payin.currency)}
+        ),
     )
 
 
@@ -688,19 +700,23 @@ def payin_confirm(*, payin: PayIn, staff, bank_reference: str, received: Decimal
         payin.contract,
         staff,
         "payin_confirmed",
-        _("Bank transfer %(ref)s received (bank reference %(bank)s).")
-        % {"ref": payin.reference, "bank": payin.bank_reference},
+        lambda: (
+            _("Bank transfer %(ref)s received (bank reference %(bank)s).")
+            % {"ref": payin.reference, "bank": payin.bank_reference}
+        ),
     )
     if payin.received_minor is not None:
         _event(
             payin.contract,
             staff,
             "payin_confirmed",
-            _("%(received)s arrived for a transfer of %(asked)s.")
-            % {
-                "received": format_minor(payin.received_minor, payin.currency),
-                "asked": format_minor(payin.amount_minor, payin.currency),
-            },
+            lambda: (
+                _("%(received)s arrived for a transfer of %(asked)s.")
+                % {
+                    "received": format_minor(payin.received_minor, payin.currency),
+                    "asked": format_minor(payin.amount_minor, payin.currency),
+                }
+            ),
         )
     if payin.milestone_id:
         milestone = _locked_milestone(payin.milestone_id)
@@ -713,11 +729,13 @@ def payin_confirm(*, payin: PayIn, staff, bank_reference: str, received: Decimal
                     payin.contract,
                     staff,
                     "payin_short",
-                    _("“%(title)s” is not funded yet: %(missing)s is still missing.")
-                    % {
-                        "title": milestone.title,
-                        "missing": format_minor(milestone.escrow_minor - funds.available_minor, payin.currency),
-                    },
+                    lambda: (
+                        _("“%(title)s” is not funded yet: %(missing)s is still missing.")
+                        % {
+                            "title": milestone.title,
+                            "missing": format_minor(milestone.escrow_minor - funds.available_minor, payin.currency),
+                        }
+                    ),
                 )
     else:
         _retainer_into_escrow(payin, staff)
@@ -743,7 +761,9 @@ def milestone_submit(*, milestone: Milestone, freelancer, message: str, file=Non
     milestone.save(update_fields=["state", "submitted_at", "review_ends_at", "auto_release_warned_at"])
     delivery = Delivery.objects.create(milestone=milestone, message=message.strip())
     _attach(delivery, file)
-    _event(contract, freelancer, "submitted", _("“%(title)s” delivered for review.") % {"title": milestone.title})
+    _event(
+        contract, freelancer, "submitted", lambda: _("“%(title)s” delivered for review.") % {"title": milestone.title}
+    )
     _notify(
         contract,
         _("Work delivered for your review"),
@@ -769,9 +789,12 @@ def _release(milestone: Milestone, actor, *, automatic: bool) -> None:
     )
     milestone.released_at = timezone.now()
     milestone.save(update_fields=["state", "released_at"])
-    how = _("released automatically after the review window") if automatic else _("approved and released")
-    _event(contract, actor, "released", _("“%(title)s” %(how)s.") % {"title": milestone.title, "how": how})
-    _notify(contract, _("Milestone released"), _("“%(title)s” was %(how)s.") % {"title": milestone.title, "how": how})
+
+    def how() -> str:
+        return _("released automatically after the review window") if automatic else _("approved and released")
+
+    _event(contract, actor, "released", lambda: _("“%(title)s” %(how)s.") % {"title": milestone.title, "how": how()})
+    _notify(contract, _("Milestone released"), _("“%(title)s” was %(how)s.") % {"title": milestone.title, "how": how()})
     _complete_if_done(contract, actor)
 
 
@@ -797,12 +820,18 @@ def milestone_request_changes(*, milestone: Milestone, client, note: str) -> Mil
     milestone.changes_requested_at = timezone.now()
     milestone.changes_note = note.strip()[:2000]
     milestone.save(update_fields=["state", "review_ends_at", "changes_requested_at", "changes_note"])
-    _event(milestone.contract, client, "changes_requested", _("Changes requested: %(note)s") % {"note": note.strip()})
+    _event(
+        milestone.contract,
+        client,
+        "changes_requested",
+        lambda: _("Changes requested: %(note)s") % {"note": note.strip()},
+    )
     _notify(milestone.contract, _("Changes requested"), note.strip(), to_client=False)
     return milestone
 
 
-def _refund(milestone: Milestone, actor, why: str) -> None:
+def _refund(milestone: Milestone, actor, why) -> None:
+    """`why` is a callable giving the reason in the active language (the timeline keeps every language)."""
     contract = milestone.contract
     _move_milestone(milestone, MilestoneState.REFUNDED)
     post_transaction(
@@ -820,7 +849,7 @@ def _refund(milestone: Milestone, actor, why: str) -> None:
         contract,
         actor,
         "refunded",
-        _("“%(title)s” refunded to the client (%(why)s).") % {"title": milestone.title, "why": why},
+        lambda: _("“%(title)s” refunded to the client (%(why)s).") % {"title": milestone.title, "why": why()},
     )
 
 
@@ -833,7 +862,7 @@ def milestone_refund(*, milestone: Milestone, freelancer, idempotency_key: str) 
         return milestone
     if milestone.state != MilestoneState.FUNDED:
         raise InvalidTransition(_("Only a funded milestone that is not delivered can be refunded."))
-    _refund(milestone, freelancer, _("by the freelancer"))
+    _refund(milestone, freelancer, lambda: _("by the freelancer"))
     _notify(milestone.contract, _("Milestone refunded"), milestone.title)
     _complete_if_done(milestone.contract, freelancer)
     return milestone
@@ -858,7 +887,7 @@ def contract_cancel(*, contract: Contract, user, idempotency_key: str) -> Contra
         raise ContractError(_("A delivered, disputed or in-transit milestone must be settled before cancelling."))
     for milestone in milestones:
         if milestone.state == MilestoneState.FUNDED:
-            _refund(milestone, user, _("contract cancelled"))
+            _refund(milestone, user, lambda: _("contract cancelled"))
         elif milestone.state == MilestoneState.PENDING_FUNDING:
             _move_milestone(milestone, MilestoneState.CANCELLED)
             milestone.save(update_fields=["state"])
@@ -867,7 +896,7 @@ def contract_cancel(*, contract: Contract, user, idempotency_key: str) -> Contra
     contract.state = ContractState.CANCELLED
     contract.ended_at = timezone.now()
     contract.save(update_fields=["state", "ended_at"])
-    _event(contract, user, "cancelled", _("Contract cancelled."))
+    _event(contract, user, "cancelled", lambda: _("Contract cancelled."))
     _notify(contract, _("Contract cancelled"), contract.title)
     _end_offer(contract, user)
     return contract
@@ -894,8 +923,10 @@ def _return_retainer(contract: Contract, actor) -> None:
             contract,
             actor,
             "refunded",
-            _("Unused retainer of %(amount)s returned to the client.")
-            % {"amount": format_minor(left, contract.currency)},
+            lambda: (
+                _("Unused retainer of %(amount)s returned to the client.")
+                % {"amount": format_minor(left, contract.currency)}
+            ),
         )
 
 
@@ -914,7 +945,7 @@ def _complete_if_done(contract: Contract, actor) -> None:
     contract.state = ContractState.COMPLETED
     contract.ended_at = timezone.now()
     contract.save(update_fields=["state", "ended_at"])
-    _event(contract, actor, "completed", _("Every milestone is settled; the contract is complete."))
+    _event(contract, actor, "completed", lambda: _("Every milestone is settled; the contract is complete."))
     _end_offer(contract, actor)
 
 
@@ -949,7 +980,7 @@ def contract_end(*, contract: Contract, user) -> Contract:
     contract.state = ContractState.COMPLETED
     contract.ended_at = timezone.now()
     contract.save(update_fields=["state", "ended_at"])
-    _event(contract, user, "completed", _("The hourly contract ended."))
+    _event(contract, user, "completed", lambda: _("The hourly contract ended."))
     _end_offer(contract, user)
     return contract
 
@@ -994,8 +1025,10 @@ def auto_release_warn(*, now: datetime | None = None) -> int:
                 milestone.contract,
                 None,
                 "auto_release_notice",
-                _("“%(title)s” will be released automatically on %(date)s.")
-                % {"title": milestone.title, "date": milestone.review_ends_at.date()},
+                lambda milestone=milestone: (
+                    _("“%(title)s” will be released automatically on %(date)s.")
+                    % {"title": milestone.title, "date": milestone.review_ends_at.date()}
+                ),
             )
             _notify(
                 milestone.contract,
@@ -1046,7 +1079,9 @@ def time_entry_add(*, contract: Contract, freelancer, day: date, hours: Decimal,
     if week_minutes(week) + minutes > contract.weekly_hour_cap * 60:
         raise ContractError(_("That goes over the weekly cap of %(cap)d hours.") % {"cap": contract.weekly_hour_cap})
     entry = TimeEntry.objects.create(week=week, date=day, minutes=minutes, memo=memo.strip())
-    _event(contract, freelancer, "time_logged", _("%(hours)s h logged for %(day)s.") % {"hours": hours, "day": day})
+    _event(
+        contract, freelancer, "time_logged", lambda: _("%(hours)s h logged for %(day)s.") % {"hours": hours, "day": day}
+    )
     return entry
 
 
@@ -1068,16 +1103,20 @@ def _bill_week(week: HourlyWeek, actor) -> None:
     week.shortfall_minor = owed - billed
     week.billed_at = timezone.now()
     week.save(update_fields=["state", "billed_minor", "shortfall_minor", "billed_at"])
-    message = _("Week of %(start)s billed: %(amount)s.") % {
-        "start": week.week_start,
-        "amount": format_minor(billed, contract.currency),
-    }
-    if week.shortfall_minor:
-        message += " " + _("%(short)s could not be paid: the retainer was empty.") % {
-            "short": format_minor(week.shortfall_minor, contract.currency)
+
+    def message() -> str:
+        text = _("Week of %(start)s billed: %(amount)s.") % {
+            "start": week.week_start,
+            "amount": format_minor(billed, contract.currency),
         }
+        if week.shortfall_minor:
+            text += " " + _("%(short)s could not be paid: the retainer was empty.") % {
+                "short": format_minor(week.shortfall_minor, contract.currency)
+            }
+        return text
+
     _event(contract, actor, "week_billed", message)
-    _notify(contract, _("Hourly week billed"), message)
+    _notify(contract, _("Hourly week billed"), message())
 
 
 def hourly_bill_due(*, today: date | None = None) -> int:
@@ -1118,7 +1157,9 @@ def dispute_open(
         _move_milestone(milestone, MilestoneState.DISPUTED)
         milestone.save(update_fields=["state"])
         amount = milestone.escrow_minor
-        what = milestone.title
+
+        def what() -> str:
+            return milestone.title
     else:
         week = HourlyWeek.objects.select_for_update().get(pk=week.pk)
         if week.contract_id != contract.pk:
@@ -1128,7 +1169,10 @@ def dispute_open(
         week.state = WeekState.DISPUTED
         week.save(update_fields=["state"])
         amount = week_amount_minor(contract, week_minutes(week))
-        what = _("week of %(start)s") % {"start": week.week_start}
+
+        def what() -> str:
+            return _("week of %(start)s") % {"start": week.week_start}
+
     dispute = Dispute.objects.create(
         contract=contract, milestone=milestone, week=week, opened_by=user, reason=reason.strip(), amount_minor=amount
     )
@@ -1136,12 +1180,12 @@ def dispute_open(
         contract,
         user,
         "dispute_opened",
-        _("Dispute opened on %(what)s: %(reason)s") % {"what": what, "reason": reason.strip()},
+        lambda: _("Dispute opened on %(what)s: %(reason)s") % {"what": what(), "reason": reason.strip()},
     )
     _notify(
         contract,
         _("A dispute was opened"),
-        _("A mediator will review %(what)s. Add your evidence on the contract page.") % {"what": what},
+        _("A mediator will review %(what)s. Add your evidence on the contract page.") % {"what": what()},
     )
     return dispute
 
@@ -1157,7 +1201,7 @@ def evidence_add(*, dispute: Dispute, user, text: str, file=None) -> Evidence:
         raise ContractError(_("Describe your evidence."))
     evidence = Evidence.objects.create(dispute=dispute, author=user, text=text.strip())
     _attach(evidence, file)
-    _event(dispute.contract, user, "evidence", _("Evidence added to dispute #%(n)d.") % {"n": dispute.pk})
+    _event(dispute.contract, user, "evidence", lambda: _("Evidence added to dispute #%(n)d.") % {"n": dispute.pk})
     return evidence
 
 
@@ -1230,14 +1274,17 @@ def dispute_decide(*, dispute: Dispute, staff, to_freelancer: Decimal, to_client
     dispute.decided_by = staff
     dispute.decided_at = timezone.now()
     dispute.save()
-    summary = _("Dispute #%(n)d decided: %(f)s to the freelancer, %(c)s back to the client. %(why)s") % {
-        "n": dispute.pk,
-        "f": format_minor(freelancer_minor, contract.currency),
-        "c": format_minor(client_minor, contract.currency),
-        "why": decision.strip(),
-    }
+
+    def summary() -> str:
+        return _("Dispute #%(n)d decided: %(f)s to the freelancer, %(c)s back to the client. %(why)s") % {
+            "n": dispute.pk,
+            "f": format_minor(freelancer_minor, contract.currency),
+            "c": format_minor(client_minor, contract.currency),
+            "why": decision.strip(),
+        }
+
     _event(contract, staff, "dispute_decided", summary)
-    _notify(contract, _("Dispute decided"), summary)
+    _notify(contract, _("Dispute decided"), summary())
     _complete_if_done(contract, staff)
     _refresh_job_success(contract)
     return dispute

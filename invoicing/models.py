@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kamai.translations import in_reader_language
 from ledger.money import CURRENCY_CHOICES, convert, from_minor, to_minor
 
 
@@ -473,6 +474,8 @@ class InvoiceEvent(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=10, choices=EventKind.choices)
     message = models.CharField(max_length=300)
+    translations = models.JSONField(default=dict, blank=True)  # {language: message} beside the English
+
     email_to = models.EmailField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 
@@ -481,6 +484,11 @@ class InvoiceEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.message}"
+
+    @property
+    def text(self) -> str:
+        """The line in the reader's language."""
+        return in_reader_language(self.message, self.translations)
 
 
 class ReminderKind(models.TextChoices):

@@ -57,6 +57,7 @@ from invoicing.models import (
     ReminderKind,
     ReminderLog,
 )
+from kamai.translations import in_every_language
 from ledger import chart
 from ledger.errors import ExchangeRateError, LedgerError
 from ledger.fx import exchange_rate_on
@@ -97,8 +98,12 @@ def _transition(invoice: Invoice, to_state: str) -> None:
     invoice.state = to_state
 
 
-def _event(invoice: Invoice, kind: str, message: str, email_to: str = "") -> InvoiceEvent:
-    return InvoiceEvent.objects.create(invoice=invoice, kind=kind, message=message[:300], email_to=email_to)
+def _event(invoice: Invoice, kind: str, message, email_to: str = "") -> InvoiceEvent:
+    """`message` is a callable rendering the line in the active language: it is stored in every language."""
+    english, others = in_every_language(message, 300)
+    return InvoiceEvent.objects.create(
+        invoice=invoice, kind=kind, message=english, translations=others, email_to=email_to
+    )
 
 
 def _locked(invoice: Invoice, freelancer) -> Invoice:
@@ -184,7 +189,7 @@ def invoice_record_view(*, invoice: Invoice) -> Invoice:
     if row.state == InvoiceState.SENT:
         _transition(row, InvoiceState.VIEWED)
     row.save(update_fields=["first_viewed_at", "state", "updated_at"])
-    _event(row, EventKind.VIEWED, _("The client opened the invoice link."))
+    _event(row, EventKind.VIEWED, lambda: _("The client opened the invoice link."))
     return row
 
 
@@ -464,7 +469,7 @@ def invoice_save_draft(
     _write_lines(invoice, list(lines), list(taxes))
     invoice.save()
     if created:
-        _event(invoice, EventKind.CREATED, _("Draft created."))
+        _event(invoice, EventKind.CREATED, lambda: _("Draft created."))
     return invoice
 
 
@@ -510,7 +515,7 @@ def invoice_issue(*, invoice: Invoice, freelancer, send_email: bool = True) -> I
             reference=f"invoice:{invoice.pk}",
         )
         invoice.save()
-        _event(invoice, EventKind.ISSUED, _("Issued as %(number)s.") % {"number": invoice.number})
+        _event(invoice, EventKind.ISSUED, lambda: _("Issued as %(number)s.") % {"number": invoice.number})
         if send_email:
             _email_client(
                 invoice,
@@ -542,7 +547,7 @@ def invoice_void(*, invoice: Invoice, freelancer) -> Invoice:
                 raise InvoicingError(str(error)) from None
     invoice.voided_at = timezone.now()
     invoice.save()
-    _event(invoice, EventKind.VOIDED, _("Voided."))
+    _event(invoice, EventKind.VOIDED, lambda: _("Voided."))
     return invoice
 
 
@@ -686,11 +691,13 @@ def payment_record(
         _event(
             invoice,
             EventKind.PAYMENT,
-            _("Payment of %(amount)s received on %(date)s.")
-            % {"amount": _format(invoice, minor), "date": received_on.isoformat()},
+            lambda: (
+                _("Payment of %(amount)s received on %(date)s.")
+                % {"amount": _format(invoice, minor), "date": received_on.isoformat()}
+            ),
         )
         if invoice.state == InvoiceState.PAID:
-            _event(invoice, EventKind.PAID, _("Paid in full."))
+            _event(invoice, EventKind.PAID, lambda: _("Paid in full."))
         return payment
 
 
@@ -769,11 +776,13 @@ def credit_note_issue(
         invoice.credited_minor += minor
         _settle_state(invoice, today)
         invoice.save()
-        _event(note, EventKind.ISSUED, _("Issued as %(number)s.") % {"number": note.number})
+        _event(note, EventKind.ISSUED, lambda: _("Issued as %(number)s.") % {"number": note.number})
         _event(
             invoice,
             EventKind.CREDITED,
-            _("Credit note %(number)s for %(amount)s.") % {"number": note.number, "amount": _format(invoice, minor)},
+            lambda: (
+                _("Credit note %(number)s for %(amount)s.") % {"number": note.number, "amount": _format(invoice, minor)}
+            ),
         )
         if send_email:
             _email_client(
@@ -848,7 +857,7 @@ def _remind_invoice(invoice_id: int, today: date) -> dict[str, int]:
         if invoice.due_date < today and invoice.state != InvoiceState.OVERDUE:
             _transition(invoice, InvoiceState.OVERDUE)
             invoice.save()
-            _event(invoice, EventKind.OVERDUE, _("Past its due date of %(due)s.") % {"due": invoice.due_date})
+            _event(invoice, EventKind.OVERDUE, lambda: _("Past its due date of %(due)s.") % {"due": invoice.due_date})
             done["overdue"] += 1
         send = prefs.reminders_enabled and invoice.reminders_enabled
         if invoice.late_fee_kind != LateFeeKind.NONE:
@@ -861,7 +870,11 @@ def _remind_invoice(invoice_id: int, today: date) -> dict[str, int]:
                     continue
                 invoice.save()
                 done["late_fees"] += 1
-                _event(invoice, EventKind.LATE_FEE, _("Late fee of %(fee)s added.") % {"fee": _format(invoice, fee)})
+                _event(
+                    invoice,
+                    EventKind.LATE_FEE,
+                    lambda fee=fee: _("Late fee of %(fee)s added.") % {"fee": _format(invoice, fee)},
+                )
                 if send:
                     _email_client(
                         invoice,
