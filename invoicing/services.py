@@ -256,7 +256,7 @@ def settings_update(*, freelancer, **values) -> InvoiceSettings:
     }
     for name, value in values.items():
         if name not in allowed:
-            raise InvoicingError(f"Unknown setting {name}.")
+            raise InvoicingError(_("Unknown setting %(name)s.") % {"name": name})
         if name.endswith("_prefix"):
             value = _check_prefix(value)
         setattr(row, name, value)

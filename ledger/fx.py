@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ledger.errors import ExchangeRateError
 from ledger.models import ExchangeRate, RateSource
@@ -19,7 +20,10 @@ def exchange_rate_on(*, base: str, quote: str = "PKR", on: date, source: str | N
         rates = rates.filter(source=source)
     rate = rates.order_by("-rate_date", "-created_at").first()
     if rate is None:
-        raise ExchangeRateError(f"No {base}/{quote} rate on or before {on.isoformat()}.")
+        raise ExchangeRateError(
+            _("No %(base)s/%(quote)s rate on or before %(day)s.")
+            % {"base": base, "quote": quote, "day": on.isoformat()}
+        )
     return rate
 
 
@@ -27,7 +31,10 @@ def import_rates_csv(*, lines: Iterable[str], source: str, quote: str = "PKR") -
     """Import rows of `date,currency,rate` (1 currency = rate quote) all or nothing: every row is validated
     first and all errors are reported together with their line numbers. Returns (created, updated)."""
     if source not in RateSource.values:
-        raise ExchangeRateError(f"Unknown rate source {source!r}; use one of {', '.join(RateSource.values)}.")
+        raise ExchangeRateError(
+            _("Unknown rate source %(source)r; use one of %(known)s.")
+            % {"source": source, "known": ", ".join(RateSource.values)}
+        )
     rows, errors, seen = [], [], set()
     for number, row in enumerate(csv.reader(lines), start=1):
         if not row or all(not cell.strip() for cell in row):
@@ -65,7 +72,7 @@ def import_rates_csv(*, lines: Iterable[str], source: str, quote: str = "PKR") -
     created = updated = 0
     with transaction.atomic():
         for rate_date, currency, rate in rows:
-            _, was_created = ExchangeRate.objects.update_or_create(
+            _rate, was_created = ExchangeRate.objects.update_or_create(
                 base_currency=currency,
                 quote_currency=quote,
                 rate_date=rate_date,

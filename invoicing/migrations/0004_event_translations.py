@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('invoicing', '0003_sender_details'),
+        ("invoicing", "0003_sender_details"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invoiceevent',
-            name='translations',
+            model_name="invoiceevent",
+            name="translations",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]
