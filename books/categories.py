@@ -42,6 +42,8 @@ BUILT_IN_RULES: list[tuple[str, str]] = [(word, ExpenseCategory.FEES) for word i
 _SPACES = re.compile(r"\s+")
 # Where a statement names the payee after a phrase ("Card transaction of 15.00 GBP issued by Figma").
 _PAYEE_AFTER = (" issued by ", " paid to ", "payment to ", " to merchant ")
+# Words banks put before the payee, on every line alike.
+_GENERIC = {"pos", "atm", "ibft", "card", "debit", "purchase", "online", "txn", "trx", "ref", "no", "id", ""}
 _TRAILING = {"of", "to", "for", "by", "from", "at", "the", "and", "-", ":", "/", "ref", "no", "id"}
 
 Rule = tuple[str, str]  # (normalised pattern, category)
@@ -76,7 +78,7 @@ def classify_outflow(description: str, rules: tuple[Rule, ...] = ()) -> tuple[st
     `ordered` returns them): a transfer to one of their own accounts, or an expense in a category."""
     text = normalise(description)
     own = user_category(text, rules)
-    is_fee = own == ExpenseCategory.FEES or (own is None and any(word in text for word in FEE_WORDS))
+    is_fee = own == ExpenseCategory.FEES or any(word in text for word in FEE_WORDS)
     if not is_fee and any(word in text for word in TRANSFER_WORDS):
         return EntryKind.TRANSFER, ""
     return EntryKind.EXPENSE, own or built_in_category(text)
@@ -86,25 +88,24 @@ def learned_pattern(description: str) -> str:
     """The pattern learned from an entry whose category the freelancer changed: the payee's first words.
 
     The description normalised; when it names the payee after "issued by" or "paid to", only what follows;
-    then up to three words, starting at the first word without a digit and stopping at the next word with one
-    (reference, account and bill numbers, amounts and dates differ on every statement line), with currency
-    codes and linking words ("of", "to", "ref") dropped from the end. The words stay as they were written, so
-    the pattern is a piece of every later description of the same payee: "K-ELECTRIC BILL 0400012345" gives
-    "k-electric bill", "Card transaction of 15.00 GBP issued by Figma" gives "figma". "" when nothing is left.
+    then up to three words of the first run of words without a digit (reference, account and bill numbers,
+    amounts and dates differ on every statement line), leaving out words banks put before every payee ("POS",
+    "IBFT", "card") at its start, and currency codes and linking words ("of", "to", "ref") at its end. The
+    words stay as they were written, so the pattern is a piece of every later description of the same payee:
+    "K-ELECTRIC BILL 0400012345" gives "k-electric bill", "Card transaction of 15.00 GBP issued by Figma" gives
+    "figma". "" when nothing is left.
     """
     text = normalise(description)
     for phrase in _PAYEE_AFTER:
         if phrase in text:
             text = text.split(phrase, 1)[1].strip()
-    words: list[str] = []
+    runs: list[list[str]] = [[]]
     for word in text.split(" "):
         if any(ch.isdigit() for ch in word):
-            if words:
-                break
-            continue
-        words.append(word)
-        if len(words) == LEARNED_WORDS:
-            break
+            runs.append([])
+        elif runs[-1] or word.strip(":-/,.#*") not in _GENERIC:
+            runs[-1].append(word)
+    words = next((run for run in runs if run), [])[:LEARNED_WORDS]
     while words and (words[-1].strip(":-/,.#") in _TRAILING | {""} or words[-1].upper() in MINOR_UNITS):
         words.pop()
     return " ".join(words)[:MAX_PATTERN].strip()
