@@ -70,7 +70,13 @@ def category_rule_learn(*, user, description: str, category: str) -> CategoryRul
     if rule is None:
         if CategoryRule.objects.filter(user=user).count() >= MAX_RULES:
             return None
-        return CategoryRule.objects.create(user=user, pattern=pattern, category=category, origin=RuleOrigin.LEARNED)
+        try:
+            with transaction.atomic():
+                return CategoryRule.objects.create(
+                    user=user, pattern=pattern, category=category, origin=RuleOrigin.LEARNED
+                )
+        except IntegrityError:  # learned at the same moment from another entry of the same payee
+            rule = CategoryRule.objects.select_for_update().get(user=user, pattern=pattern)
     if rule.category != category:
         rule.category = category
         rule.save(update_fields=["category"])
