@@ -173,3 +173,16 @@ class RecurringForm(forms.Form):
         data = super().clean()
         data["amount"] = _amount(self, "amount")
         return data
+
+
+class CategoryRuleForm(forms.Form):
+    pattern = forms.CharField(
+        label=_("Words in the description"), max_length=100, help_text=_("For example: k-electric, nayatel, canva")
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=ExpenseCategory.choices)
+
+
+class RecategoriseForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=ExpenseCategory.choices)
+    learn = forms.BooleanField(required=False)
+    idempotency_key = forms.CharField(max_length=64)

@@ -16,6 +16,7 @@ from django.db.models import FileField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from books.category_rules import category_rules_load
 from books.errors import BooksError
 from books.models import Entry, EntryKind, ImportFormat, ImportStatus, MappingPreset, PkrBasis, StatementImport
 from books.month_totals import entries_insert, month_totals_add
@@ -179,7 +180,7 @@ def statement_import_run(*, import_id: int) -> StatementImport:
     with imp.file.open("rb") as handle:
         data = handle.read()
     try:
-        parsed = parse(data, imp.source_format, imp.mapping)
+        parsed = parse(data, imp.source_format, imp.mapping, rules=category_rules_load(user=imp.user))
     except StatementError as error:
         return _failed(imp, error.errors)
     user = imp.user

@@ -367,3 +367,32 @@ class MappingPreset(models.Model):
     @staticmethod
     def header_key(columns) -> list[str]:
         return [str(column).strip().lower() for column in columns]
+
+
+class RuleOrigin(models.TextChoices):
+    BUILT_IN = "built_in", _("Built in")
+    USER = "user", _("Added by you")
+    LEARNED = "learned", _("Learned from your change")
+
+
+class CategoryRule(models.Model):
+    """A freelancer's rule: an outflow whose description contains `pattern` is an expense of `category`.
+    Patterns are stored normalised (books.categories.normalise); the built-in rules live in code, not here, and
+    these take precedence over them (books.categories)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="category_rules")
+    pattern = models.CharField(_("words in the description"), max_length=100)
+    category = models.CharField(_("category"), max_length=12, choices=ExpenseCategory.choices)
+    origin = models.CharField(max_length=8, choices=RuleOrigin.choices, default=RuleOrigin.USER)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pattern"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "pattern"], name="books_rule_pattern_per_user"),
+            models.CheckConstraint(condition=~models.Q(pattern=""), name="books_rule_pattern_not_empty"),
+            models.CheckConstraint(condition=models.Q(origin__in=["user", "learned"]), name="books_rule_stored_origin"),
+        ]
+
+    def __str__(self):
+        return f"{self.pattern} → {self.category}"

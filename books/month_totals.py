@@ -1,9 +1,9 @@
 """Keeps books.models.MonthTotal equal to the entries it sums, in the caller's database transaction.
 
 Every write of an Entry goes through here: `entries_insert` for new entries (projection, services, imports) and
-`entries_repriced` when an entry without a rate gets its PKR value. Totals are changed with one upsert per
-month and group (INSERT ... ON CONFLICT DO UPDATE adding to the row), in key order, so concurrent writers for
-one freelancer neither lose an addition nor deadlock.
+`entries_changed` when an entry without a rate gets its PKR value or an expense moves to another category.
+Totals are changed with one upsert per month and group (INSERT ... ON CONFLICT DO UPDATE adding to the row), in
+key order, so concurrent writers for one freelancer neither lose an addition nor deadlock.
 """
 
 from collections.abc import Iterable
@@ -75,8 +75,9 @@ def entry_insert(**fields) -> Entry:
     return entries_insert([Entry(**fields)])[0]
 
 
-def entries_repriced(before: list[Entry], after: list[Entry]) -> None:
-    """After entries' PKR values changed (before: copies as they were), move the totals by the difference."""
+def entries_changed(before: list[Entry], after: list[Entry]) -> None:
+    """After entries changed (a PKR value priced, a category corrected; before: copies as they were), move the
+    totals by the difference."""
     changes: dict[tuple, list[int]] = {}
     for entries, sign in ((before, -1), (after, 1)):
         for entry in entries:
@@ -84,3 +85,6 @@ def entries_repriced(before: list[Entry], after: list[Entry]) -> None:
             for i, value in enumerate(_contribution(entry)):
                 sums[i] += sign * value
     _add(changes)
+
+
+entries_repriced = entries_changed

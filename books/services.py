@@ -38,7 +38,7 @@ from books.selectors import removable
 from contracts.action_keys import claim_action_key
 from ledger import chart
 from ledger.errors import LedgerError
-from ledger.models import Account, Hold, personal_book
+from ledger.models import Account, Hold, Transaction, personal_book
 from ledger.money import MINOR_UNITS, MoneyError, from_minor, to_minor
 from ledger.services import Leg, fx_clearing_account, personal_account, post_transaction, reverse_transaction
 
@@ -52,6 +52,11 @@ def fingerprint(*parts) -> str:
 
 def ledger_key(user, kind: str, fp: str) -> str:
     return f"books:{user.pk}:{kind}:{fp}"
+
+
+def recategorise_reference(entry_id: int) -> str:
+    """The reference of every transaction that moved this entry to another expense category."""
+    return f"books:entry:{entry_id}:category"
 
 
 def _check_amount(amount, currency: str) -> int:
@@ -414,6 +419,14 @@ def entry_reverse(*, user, entry: Entry, idempotency_key: str) -> Entry:
         raise BooksError(_("This entry has already been removed."))
     try:
         with transaction.atomic():
+            # Undo its category changes too (newest first): the reversal's entry takes the entry's current
+            # category out of the totals, so the ledger must take the amount out of that category's account.
+            moves = Transaction.objects.filter(
+                kind=chart.TxnKind.BOOKS_RECATEGORISE, reference=recategorise_reference(entry.pk)
+            ).order_by("-id")
+            for move in moves:
+                key = ledger_key(user, "reverse", fingerprint("category", move.pk, idempotency_key))
+                reverse_transaction(original=move, idempotency_key=key)
             reversal = reverse_transaction(
                 original=entry.transaction,
                 idempotency_key=ledger_key(user, "reverse", fingerprint(entry.pk, idempotency_key)),

@@ -18,7 +18,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from books.models import EntryKind, ExpenseCategory, ImportFormat
+from books.categories import Rule, classify_outflow
+from books.models import EntryKind, ImportFormat
 from ledger.money import MINOR_UNITS, quantize
 
 MAX_ERRORS = 100
@@ -317,25 +318,6 @@ def _layout_for(header: list[str], source_format: str) -> Layout:
 
 
 OWN_ACCOUNTS = re.compile(r"\b(payoneer|wise|transferwise|upwork|fiverr)\b", re.I)
-TRANSFER_WORDS = ("withdraw", "transfer to", "sent money", "to bank", "payout", "converted", "balance cashback")
-FEE_WORDS = ("fee", "charge", "connects", "membership", "commission")
-CATEGORY_WORDS = [
-    (ExpenseCategory.ELECTRICITY, ("k-electric", "kelectric", "lesco", "iesco", "mepco", "fesco", "gepco", "pesco")),
-    (ExpenseCategory.INTERNET, ("ptcl", "nayatel", "stormfiber", "storm fiber", "wateen", "jazz", "zong", "telenor")),
-    (ExpenseCategory.SOFTWARE, ("figma", "github", "adobe", "jetbrains", "notion", "google workspace", "openai")),
-]
-
-
-def _classify_outflow(description: str) -> tuple[str, str]:
-    text = description.lower()
-    if any(word in text for word in FEE_WORDS):
-        return EntryKind.EXPENSE, ExpenseCategory.FEES
-    if any(word in text for word in TRANSFER_WORDS):
-        return EntryKind.TRANSFER, ""
-    for category, words in CATEGORY_WORDS:
-        if any(word in text for word in words):
-            return EntryKind.EXPENSE, category
-    return EntryKind.EXPENSE, ExpenseCategory.OTHER
 
 
 class _Reader:
@@ -501,11 +483,12 @@ READERS = {
 REQUIRED_ID = {"payoneer_credit_debit": "Transaction ID", "wise": "TransferWise ID", "upwork": "Ref ID"}
 
 
-def parse(data: bytes, source_format: str, mapping: dict | None = None) -> Parsed:
-    """Every row of the file, or StatementError listing every problem by row and column."""
+def parse(data: bytes, source_format: str, mapping: dict | None = None, rules: tuple[Rule, ...] = ()) -> Parsed:
+    """Every row of the file, or StatementError listing every problem by row and column. `rules` are the
+    freelancer's category rules (books.categories.ordered), loaded once for the whole file."""
     header, table = read_table(decode(data))
     if source_format == ImportFormat.CSV:
-        return _parse_generic(header, table, mapping or {})
+        return _parse_generic(header, table, mapping or {}, rules)
     layout = _layout_for(header, source_format)
     index = {name.lower(): i for i, name in enumerate(header)}
     read = READERS[layout.key]
@@ -529,10 +512,12 @@ def parse(data: bytes, source_format: str, mapping: dict | None = None) -> Parse
         lines.append((line, item))
         if len(reader.errors) > MAX_ERRORS:
             break
-    return _rows(reader, layout.source_format, lines, skipped)
+    return _rows(reader, layout.source_format, lines, skipped, rules)
 
 
-def _rows(reader: _Reader, source: str, lines: list[tuple[int, "_Line"]], skipped: int) -> Parsed:
+def _rows(
+    reader: _Reader, source: str, lines: list[tuple[int, "_Line"]], skipped: int, rules: tuple[Rule, ...] = ()
+) -> Parsed:
     """Rows with their fingerprints. A provider id seen twice is an error; lines without an id are told apart
     by their occurrence in the file, so two genuine identical charges are both kept while the same file
     imported again gives the same fingerprints."""
@@ -560,7 +545,7 @@ def _rows(reader: _Reader, source: str, lines: list[tuple[int, "_Line"]], skippe
         if item.amount == 0:
             skipped += 1
             continue
-        kind, category = _classify(source, item)
+        kind, category = _classify(source, item, rules)
         rows.append(
             Row(
                 line, item.on, item.amount, item.currency, kind, category,
@@ -578,7 +563,7 @@ def _rows(reader: _Reader, source: str, lines: list[tuple[int, "_Line"]], skippe
     return parsed
 
 
-def _classify(source: str, item: _Line) -> tuple[str, str]:
+def _classify(source: str, item: _Line, rules: tuple[Rule, ...]) -> tuple[str, str]:
     text = item.description.lower()
     if item.amount > 0:
         if source == ImportFormat.CSV and OWN_ACCOUNTS.search(item.description):
@@ -587,7 +572,7 @@ def _classify(source: str, item: _Line) -> tuple[str, str]:
         return EntryKind.INCOME, ""
     if any(word in text for word in item.income_words):
         return EntryKind.INCOME, ""
-    return _classify_outflow(item.description)
+    return classify_outflow(item.description, rules)
 
 
 def _finish(reader: _Reader, rows: list[Row], skipped: int) -> Parsed:
@@ -634,7 +619,7 @@ def check_mapping(header: list[str], mapping: dict) -> dict:
     return clean
 
 
-def _parse_generic(header, table, mapping) -> Parsed:
+def _parse_generic(header, table, mapping, rules: tuple[Rule, ...] = ()) -> Parsed:
     mapping = check_mapping(header, mapping)
     index = {name: i for i, name in enumerate(header)}
     reader = _Reader()
@@ -668,4 +653,4 @@ def _parse_generic(header, table, mapping) -> Parsed:
         )  # fmt: skip
         if len(reader.errors) > MAX_ERRORS:
             break
-    return _rows(reader, ImportFormat.CSV, lines, 0)
+    return _rows(reader, ImportFormat.CSV, lines, 0, rules)

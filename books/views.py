@@ -11,22 +11,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from books import charts, imports, reconciliation, selectors, services, tasks
+from books import categories, charts, imports, reconciliation, selectors, services, tasks
+from books import category_rules as rules
 from books.errors import BooksError
 from books.forms import (
     BudgetForm,
+    CategoryRuleForm,
     ExpenseForm,
     ImportForm,
     IncomeForm,
     MappingForm,
     PrcForm,
+    RecategoriseForm,
     RecurringForm,
     RemittanceForm,
 )
 from books.models import (
     Budget,
+    CategoryRule,
     Entry,
     EntryKind,
+    ExpenseCategory,
     ImportStatus,
     MappingPreset,
     RecurringItem,
@@ -155,8 +160,36 @@ def entry_detail(request, pk: int):
             "reversal": reversal,
             "removable": reversal is None and selectors.removable(entry),
             "key": uuid.uuid4().hex,
+            "recategorisable": reversal is None and rules.recategorisable(entry),
+            "categories": ExpenseCategory.choices,
+            "learn_pattern": categories.learned_pattern(entry.description),
         },
     )
+
+
+@login_required
+@require_POST
+def entry_recategorise(request, pk: int):
+    entry = get_object_or_404(Entry, pk=pk, user=request.user)
+    form = RecategoriseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a category."))
+        return redirect("entry_detail", pk=entry.pk)
+    data = form.cleaned_data
+    try:
+        entry, rule = rules.entry_recategorise(
+            user=request.user, entry=entry, category=data["category"], learn=data["learn"],
+            idempotency_key=data["idempotency_key"],
+        )  # fmt: skip
+    except BooksError as error:
+        messages.error(request, str(error))
+        return redirect("entry_detail", pk=entry.pk)
+    messages.success(request, _("Moved to %(category)s.") % {"category": entry.get_category_display()})
+    if rule is not None:
+        messages.success(
+            request, _("Future imports matching '%(pattern)s' go to this category too.") % {"pattern": rule.pattern}
+        )
+    return redirect("entry_detail", pk=entry.pk)
 
 
 @login_required
@@ -342,6 +375,43 @@ def _int(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise Http404 from None
+
+
+# --- Category rules ---------------------------------------------------------------------------------------
+
+
+@login_required
+def category_rules(request):
+    form = CategoryRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule = rules.category_rule_add(user=request.user, **form.cleaned_data)
+        except BooksError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Rule added: '%(pattern)s' goes to %(category)s.")
+                             % {"pattern": rule.pattern, "category": rule.get_category_display()})  # fmt: skip
+            return redirect("category_rules")
+    labels = dict(ExpenseCategory.choices)
+    return render(
+        request,
+        "books/category_rules.html",
+        {
+            "form": form,
+            "rules": CategoryRule.objects.filter(user=request.user),
+            "built_in": [(pattern, labels[category]) for pattern, category in categories.BUILT_IN_RULES],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def category_rule_delete(request, pk: int):
+    rule = get_object_or_404(CategoryRule, pk=pk, user=request.user)
+    rules.category_rule_delete(rule=rule)
+    messages.success(request, _("Rule deleted: '%(pattern)s'.") % {"pattern": rule.pattern})
+    return redirect("category_rules")
 
 
 # --- Budget and forecast ------------------------------------------------------------------------------------

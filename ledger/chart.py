@@ -46,6 +46,7 @@ class TxnKind(models.TextChoices):
     BOOKS_IMPORT = "books_import", "Statement import row"
     BOOKS_TRANSFER = "books_transfer", "Transfer between own accounts"
     BOOKS_RECONCILE = "books_reconcile", "Provider withdrawal matched to its bank credit"
+    BOOKS_RECATEGORISE = "books_recategorise", "Expense moved to another category"
     TEST = "test", "Test"
 
 
@@ -59,6 +60,7 @@ BOOKS_OWN_KINDS = frozenset(
         TxnKind.BOOKS_IMPORT,
         TxnKind.BOOKS_TRANSFER,
         TxnKind.BOOKS_RECONCILE,
+        TxnKind.BOOKS_RECATEGORISE,
         TxnKind.WITHDRAWAL_REMITTANCE,
     }
 )

@@ -30,7 +30,7 @@ def world(freelancer, rates):
 
 
 PAGES = ["books_home", "expense_add", "income_add", "remittance_list", "remittance_add", "import_list", "budget",
-         "forecast", "tax_home", "tax_profile", "prc_missing"]  # fmt: skip
+         "forecast", "tax_home", "tax_profile", "prc_missing", "category_rules"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", PAGES)
