@@ -17,6 +17,7 @@ Other modules call these builders and `parse`; none of them splits or glues code
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from ledger.models import PLATFORM_BOOK, AccountKind, personal_book
 
@@ -24,30 +25,30 @@ from ledger.models import PLATFORM_BOOK, AccountKind, personal_book
 class TxnKind(models.TextChoices):
     """Every kind of transaction the ledger holds; `Transaction.kind` takes only these."""
 
-    PAYIN = "payin", "Client pay-in"
-    ESCROW_FUND = "escrow_fund", "Milestone funded"
-    ESCROW_RELEASE = "escrow_release", "Milestone released"
-    ESCROW_REFUND = "escrow_refund", "Refund to client"
-    HOURLY_BILL = "hourly_bill", "Hourly week billed"
-    DISPUTE_DECISION = "dispute_decision", "Dispute decided"
-    WITHDRAWAL = "withdrawal", "Withdrawal"
-    WITHDRAWAL_PAID = "withdrawal_paid", "Withdrawal paid by the bank"
-    WITHDRAWAL_REMITTANCE = "withdrawal_remittance", "Withdrawal credited to the freelancer's bank"
-    CONVERSION = "conversion", "Currency conversion"
-    REVERSAL = "reversal", "Reversal"
-    INVOICE_ISSUE = "invoice_issue", "Invoice issued"
-    INVOICE_PAYMENT = "invoice_payment", "Invoice payment"
-    INVOICE_CREDIT_NOTE = "invoice_credit_note", "Credit note"
-    INVOICE_LATE_FEE = "invoice_late_fee", "Invoice late fee"
-    INVOICE_WRITE_OFF = "invoice_write_off", "Invoice written off"
-    BOOKS_EXPENSE = "books_expense", "Expense"
-    BOOKS_INCOME = "books_income", "Income"
-    BOOKS_REMITTANCE = "books_remittance", "Remittance"
-    BOOKS_IMPORT = "books_import", "Statement import row"
-    BOOKS_TRANSFER = "books_transfer", "Transfer between own accounts"
-    BOOKS_RECONCILE = "books_reconcile", "Provider withdrawal matched to its bank credit"
-    BOOKS_RECATEGORISE = "books_recategorise", "Expense moved to another category"
-    TEST = "test", "Test"
+    PAYIN = "payin", _("Client pay-in")
+    ESCROW_FUND = "escrow_fund", _("Milestone funded")
+    ESCROW_RELEASE = "escrow_release", _("Milestone released")
+    ESCROW_REFUND = "escrow_refund", _("Refund to client")
+    HOURLY_BILL = "hourly_bill", _("Hourly week billed")
+    DISPUTE_DECISION = "dispute_decision", _("Dispute decided")
+    WITHDRAWAL = "withdrawal", _("Withdrawal")
+    WITHDRAWAL_PAID = "withdrawal_paid", _("Withdrawal paid by the bank")
+    WITHDRAWAL_REMITTANCE = "withdrawal_remittance", _("Withdrawal credited to the freelancer's bank")
+    CONVERSION = "conversion", _("Currency conversion")
+    REVERSAL = "reversal", _("Reversal")
+    INVOICE_ISSUE = "invoice_issue", _("Invoice issued")
+    INVOICE_PAYMENT = "invoice_payment", _("Invoice payment")
+    INVOICE_CREDIT_NOTE = "invoice_credit_note", _("Credit note")
+    INVOICE_LATE_FEE = "invoice_late_fee", _("Invoice late fee")
+    INVOICE_WRITE_OFF = "invoice_write_off", _("Invoice written off")
+    BOOKS_EXPENSE = "books_expense", _("Expense")
+    BOOKS_INCOME = "books_income", _("Income")
+    BOOKS_REMITTANCE = "books_remittance", _("Remittance")
+    BOOKS_IMPORT = "books_import", _("Statement import row")
+    BOOKS_TRANSFER = "books_transfer", _("Transfer between own accounts")
+    BOOKS_RECONCILE = "books_reconcile", _("Provider withdrawal matched to its bank credit")
+    BOOKS_RECATEGORISE = "books_recategorise", _("Expense moved to another category")
+    TEST = "test", _("Test")
 
 
 # Kinds whose book entries the books app writes itself, with the facts only it knows (receipt, category,

@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger import selectors
+from ledger.chart import TxnKind
 from ledger.models import Account
 from ledger.money import from_minor
+from ledger.references import links_for
 from web.spreadsheets import safe_csv_writer
 
 STATEMENT_PAGE_SIZE = 50
@@ -45,11 +47,12 @@ def statement(request, account_id: int):
     page = selectors.account_statement_page(
         account=account, after=request.GET.get("after"), before=request.GET.get("before"), size=STATEMENT_PAGE_SIZE
     )
-    return render(
-        request,
-        "ledger/statement.html",
-        {"account": account, "page": page, "rows": list(_statement_rows(account, 0, page.postings))},
-    )
+    rows = list(_statement_rows(account, 0, page.postings))
+    links = links_for(row["transaction"].reference for row in rows)
+    for row in rows:
+        row["link"] = links.get(row["transaction"].reference)
+        row["kind"] = TxnKind(row["transaction"].kind).label if row["transaction"].kind in TxnKind.values else ""
+    return render(request, "ledger/statement.html", {"account": account, "page": page, "rows": rows})
 
 
 @login_required

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contracts', '0004_milestone_deliver_by_and_changes'),
+        ("contracts", "0004_milestone_deliver_by_and_changes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='translations',
+            model_name="event",
+            name="translations",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]
