@@ -256,7 +256,7 @@ KAMAI_ALLOW_SANDBOX_PAYMENTS = env_bool("KAMAI_ALLOW_SANDBOX_PAYMENTS", DEBUG)
 KAMAI_BANK_DETAILS = {
     "bank": os.environ.get("KAMAI_BANK_NAME", "Kamai Escrow Account, Meezan Bank, Lahore"),
     "account_name": os.environ.get("KAMAI_BANK_ACCOUNT_NAME", "Kamai (Private) Limited — Client Escrow"),
-    "iban": os.environ.get("KAMAI_BANK_IBAN", "PK36MEZN0002010102345678"),
+    "iban": os.environ.get("KAMAI_BANK_IBAN", "PK55MEZN0001110100456789"),
     "swift": os.environ.get("KAMAI_BANK_SWIFT", "MEZNPKKA"),
 }
 KAMAI_MIN_WITHDRAWAL = {"USD": "10", "EUR": "10", "GBP": "10", "AED": "40", "PKR": "2500"}

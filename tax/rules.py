@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from ledger.money import quantize
 
 # --- The data -------------------------------------------------------------------------------------------
@@ -228,7 +230,8 @@ IT_PURPOSE_CODES = frozenset(row["code"] for row in PURPOSE_CODES if row["it"])
 
 # --- Reading it -----------------------------------------------------------------------------------------
 
-DISCLAIMER = "Estimates from published rates, not tax advice. Check your return with a tax adviser or FBR."
+# Shown after "Estimate, not tax advice." on every tax page and statement, in the reader's language.
+DISCLAIMER = _("The figures come from published rates. Check your return with a tax adviser or FBR.")
 
 
 def _plain(number: Decimal) -> str:

@@ -80,3 +80,11 @@ def test_behind_pgbouncer_server_side_cursors_are_off():
     env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://kamai:kamai@127.0.0.1:6432/kamai", "DB_PGBOUNCER": "1"}
     result = _manage("shell", "-c", code, env=env)
     assert result.stdout.strip().splitlines()[-1] == "True", result.stderr
+
+
+def test_the_escrow_bank_iban_passes_kamais_own_iban_check():
+    from django.conf import settings
+
+    from payouts.iban import validate_pk_iban
+
+    assert validate_pk_iban(settings.KAMAI_BANK_DETAILS["iban"]) == settings.KAMAI_BANK_DETAILS["iban"]
