@@ -270,7 +270,7 @@ def jobs_for_freelancer(profile: FreelancerProfile, *, limit: int = 10) -> list[
             reasons.append(_("your rate is within the budget"))
         if pk in hits:
             reasons.append(_("mentions words from your headline"))
-        results.append(Recommendation(job, score(pk), reasons or [_("recently posted")]))
+        results.append(Recommendation(job, score(pk), reasons))  # no reason: the card already says when it was posted
     return results
 
 
