@@ -1,6 +1,10 @@
 """Server-rendered SVG charts: small, readable without JavaScript, with a text table beside each on the page.
 Geometry is integer arithmetic on paisa (no binary floats); labels are escaped."""
 
+from datetime import date
+
+from babel.dates import format_date
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -15,6 +19,11 @@ def _short(minor: int) -> str:
     if abs(rupees) >= 1_000:
         return f"{rupees // 1_000}k"
     return str(rupees)
+
+
+def date_label(day: date, pattern: str) -> str:
+    """A chart label in the reader's language from Babel's locale data: "Dec" in English, "دسمبر" in Urdu."""
+    return format_date(day, pattern, locale=translation.to_locale(translation.get_language() or "en"))
 
 
 def bar_chart(*, title: str, labels: list[str], series: dict[str, list[int]], negative_ok: bool = False) -> str:
@@ -33,7 +42,7 @@ def bar_chart(*, title: str, labels: list[str], series: dict[str, list[int]], ne
         return TOP + (top - value) * plot_h // span
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT + 20 * ((len(series) + 3) // 4)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT + 20 * len(series)}" '
         f'role="img" aria-label="{escape(title)}" class="chart"><title>{escape(title)}</title>',
         f'<line x1="{LEFT}" y1="{y(0)}" x2="{WIDTH}" y2="{y(0)}" stroke="#94a3b8"/>',
         f'<text x="{LEFT - 6}" y="{TOP + 10}" text-anchor="end" font-size="11">{_short(top)}</text>',
@@ -66,7 +75,8 @@ def bar_chart(*, title: str, labels: list[str], series: dict[str, list[int]], ne
             f"{escape(label)}</text>"
         )
     for n, name in enumerate(series):
-        lx, ly = LEFT + (n % 4) * 140, HEIGHT + 20 * (n // 4)
+        # One legend entry a row: Urdu names run longer than English ones and overlapped side by side.
+        lx, ly = LEFT, HEIGHT + 20 * n
         parts.append(
             f'<rect x="{lx}" y="{ly - 10}" width="10" height="10" fill="{PALETTE[n % len(PALETTE)]}"/>'
             f'<text x="{lx + 14}" y="{ly}" font-size="11">{escape(name)}</text>'

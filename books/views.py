@@ -48,7 +48,7 @@ PAGE_SIZE = 50
 
 
 def _month_label(month: date) -> str:
-    return month.strftime("%b")
+    return charts.date_label(month, "MMM")
 
 
 @login_required
@@ -451,7 +451,7 @@ def forecast(request):
     weeks = selectors.forecast_weeks(items, today=today, opening_minor=opening)
     chart = charts.line_chart(
         title=_("PKR balance over the next 90 days"),
-        labels=[w["start"].strftime("%d %b") for w in weeks],
+        labels=[charts.date_label(w["start"], "d MMM") for w in weeks],
         values=[w["balance"] for w in weeks],
     )
     for week in weeks:

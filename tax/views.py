@@ -77,7 +77,9 @@ def tax_home(request):
             "receipts": receipts,
             "rows": rows,
             "chart": charts.bar_chart(
-                title=_("Income in PKR by fiscal month"), labels=[m.strftime("%b") for m in months], series=income
+                title=_("Income in PKR by fiscal month"),
+                labels=[charts.date_label(m, "MMM") for m in months],
+                series=income,
             ),
         },
     )
