@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
 
 from books.models import (
     Budget,
@@ -400,9 +401,9 @@ def forecast(*, user, today: date, days: int = 90) -> list[ForecastItem]:
                 items.append(
                     ForecastItem(
                         today + timedelta(days=30),
-                        f"Invoices due from {client}",
+                        _("Invoices due from %(client)s") % {"client": client},
                         value,
-                        f"{int(weight * 100)}% paid so far",
+                        _("%(share)d%% paid so far") % {"share": int(weight * 100)},
                     )
                 )
     from contracts.selectors import expected_releases
@@ -410,7 +411,7 @@ def forecast(*, user, today: date, days: int = 90) -> list[ForecastItem]:
     for on, label, amount, currency in expected_releases(freelancer=user, until=end):
         value = pkr(amount, currency)
         if value:
-            items.append(ForecastItem(on, label, value, "milestone"))
+            items.append(ForecastItem(on, label, value, _("milestone in escrow")))
     for item in RecurringItem.objects.filter(user=user):
         value = pkr(item.amount, item.currency)
         if not value:
@@ -419,12 +420,12 @@ def forecast(*, user, today: date, days: int = 90) -> list[ForecastItem]:
             on = month.replace(day=item.day_of_month)
             if today <= on <= end:
                 sign = 1 if item.kind == EntryKind.INCOME else -1
-                items.append(ForecastItem(on, item.label, sign * value, "recurring"))
+                items.append(ForecastItem(on, item.label, sign * value, _("recurring")))
     budgeted = sum(Budget.objects.filter(user=user).values_list("monthly_pkr_minor", flat=True))
     if budgeted:
         for month in month_starts(today.replace(day=1), 4)[1:]:
             if month <= end:
-                items.append(ForecastItem(month, "Budgeted expenses", -budgeted, "budget"))
+                items.append(ForecastItem(month, _("Budgeted expenses"), -budgeted, _("budget")))
     return sorted(items, key=lambda i: i.on)
 
 
