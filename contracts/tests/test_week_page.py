@@ -166,3 +166,20 @@ def test_week_page_query_count_is_bounded(client, week_in_review, django_assert_
     client.force_login(week_in_review.contract.client)
     with django_assert_max_num_queries(30):
         client.get(reverse("week_detail", args=[week_in_review.pk]))
+
+
+def test_the_demo_hourly_contract_has_a_week_in_review(client):
+    import os
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    oliver = User.objects.get(email="oliver@demo-client.example")
+    week = HourlyWeek.objects.get(contract__title="Customer support (hourly)", week_start=last_monday())
+    client.force_login(oliver)
+    room = client.get(reverse("contract_detail", args=[week.contract_id])).content.decode()
+    assert reverse("week_detail", args=[week.pk]) in room
+    html = page(client, week)
+    assert "Launch-day chat" in html and "13" in html and "Approve and pay $104.00" in html
