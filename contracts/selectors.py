@@ -22,6 +22,7 @@ from contracts.models import (
     PayIn,
     PayInState,
     WeekState,
+    hourly_review_days,
 )
 from contracts.services import penalty_due_minor, week_amount_minor
 from contracts.terms import basis_points_of
@@ -219,6 +220,8 @@ def contracts_needing_action(user) -> list[tuple[Contract, str]]:
                 items.append((contract, "accept"))
             continue
         states = set(contract.milestones.values_list("state", flat=True))
+        if is_client and contract.kind == ContractKind.HOURLY and _weeks_in_review(contract).exists():
+            items.append((contract, "review_hours"))
         if is_client and MilestoneState.SUBMITTED in states:
             items.append((contract, "review"))
         elif is_client and MilestoneState.PENDING_FUNDING in states:
@@ -228,6 +231,18 @@ def contracts_needing_action(user) -> list[tuple[Contract, str]]:
         if contract.disputes.filter(state=DisputeState.OPEN).exists():
             items.append((contract, "dispute"))
     return items
+
+
+def _weeks_in_review(contract: Contract) -> QuerySet[HourlyWeek]:
+    """Weeks with time that the client can still approve or dispute: sent early, or past their Sunday and
+    still inside the review window."""
+    today = timezone.localdate()
+    ended = Q(state=WeekState.OPEN, week_start__lt=today - timedelta(days=6))
+    return contract.weeks.filter(
+        ended | Q(state=WeekState.IN_REVIEW),
+        week_start__gte=today - timedelta(days=6 + hourly_review_days()),
+        entries__isnull=False,
+    ).distinct()
 
 
 def pending_payins() -> QuerySet[PayIn]:

@@ -183,3 +183,10 @@ def test_the_demo_hourly_contract_has_a_week_in_review(client):
     assert reverse("week_detail", args=[week.pk]) in room
     html = page(client, week)
     assert "Launch-day chat" in html and "13" in html and "Approve and pay $104.00" in html
+
+
+def test_the_clients_dashboard_asks_for_the_week_in_review(client, week_in_review):
+    client.force_login(week_in_review.contract.client)
+    assert "approve or dispute a week of hours" in client.get(reverse("dashboard")).content.decode()
+    services.week_approve(week=week_in_review, client=week_in_review.contract.client, idempotency_key=key())
+    assert "approve or dispute a week of hours" not in client.get(reverse("dashboard")).content.decode()
