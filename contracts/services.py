@@ -1114,6 +1114,7 @@ def week_approve(*, week: HourlyWeek, client, idempotency_key: str) -> HourlyWee
     scheduled billing, so approval and the job never bill a week twice."""
     week = _locked_week(week.pk)
     _require_client(week.contract, client)
+    _require_active(week.contract)
     if not _claim_key(idempotency_key, user=client, action="week_approve", object_id=week.pk):
         return week
     _move_week(week, WeekState.APPROVED)

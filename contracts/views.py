@@ -471,7 +471,7 @@ def _confirm_week_approve(request, week):
 @require_POST
 def week_approve(request, pk):
     week = _week_for(request, pk)
-    if not confirmed(request):
+    if not confirmed(request) and request.user.pk == week.contract.client_id:
         return _confirm_week_approve(request, week)
     key = request.POST.get("idempotency_key") or request.headers.get("Idempotency-Key", "")
     _run(

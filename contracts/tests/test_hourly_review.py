@@ -232,3 +232,11 @@ def test_the_contract_cannot_end_while_a_week_with_time_waits_for_review():
     services.contract_end(contract=contract, user=contract.client)
     assert escrow(contract) == 0
     assert_ledger_clean()
+
+
+def test_a_cancelled_contracts_week_is_not_approved_by_hand():
+    contract = funded_contract("500")
+    log_time(contract, last_monday(), "5")
+    services.contract_cancel(contract=contract, user=contract.client, idempotency_key=key())
+    with pytest.raises(ContractError, match="not active"):
+        services.week_approve(week=HourlyWeek.objects.get(), client=contract.client, idempotency_key=key())

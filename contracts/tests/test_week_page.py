@@ -190,3 +190,17 @@ def test_the_clients_dashboard_asks_for_the_week_in_review(client, week_in_revie
     assert "approve or dispute a week of hours" in client.get(reverse("dashboard")).content.decode()
     services.week_approve(week=week_in_review, client=week_in_review.contract.client, idempotency_key=key())
     assert "approve or dispute a week of hours" not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_the_freelancer_cannot_approve_their_own_week(client, week_in_review):
+    client.force_login(week_in_review.contract.freelancer)
+    response = client.post(reverse("week_approve", args=[week_in_review.pk]), {"idempotency_key": key()})
+    assert response.status_code == 302  # refused with a message, no confirmation page offered
+    week_in_review.refresh_from_db()
+    assert week_in_review.state == WeekState.OPEN and hourly_bill_count() == 0
+
+
+def hourly_bill_count():
+    from ledger.models import Transaction
+
+    return Transaction.objects.filter(kind="hourly_bill").count()
