@@ -452,7 +452,9 @@ def _confirm_week_approve(request, week):
         "short": money(bill.shortfall_minor),
     }
     effects = [
-        _("Pay %(amount)s from escrow to %(who)s for %(hours)s hours in the week of %(start)s.") % names,
+        # What moves now: all of it, or what escrow holds when the retainer is short.
+        _("Pay %(amount)s from escrow to %(who)s for %(hours)s hours in the week of %(start)s.")
+        % {**names, "amount": names["paid"]},
         _("Kamai's fee: %(fee)s. %(who)s receives %(net)s.") % names,
     ]
     if bill.shortfall_minor:

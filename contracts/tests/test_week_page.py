@@ -204,3 +204,16 @@ def hourly_bill_count():
     from ledger.models import Transaction
 
     return Transaction.objects.filter(kind="hourly_bill").count()
+
+
+def test_the_confirmation_says_what_a_short_retainer_can_pay(client):
+    contract = hourly_contract(rate="20", cap=10)
+    services.retainer_fund(
+        contract=contract, client=contract.client, amount=Decimal(50), provider="sandbox", idempotency_key=key()
+    )
+    log_time(contract, last_monday(), "5")
+    week = HourlyWeek.objects.get()
+    client.force_login(contract.client)
+    response = client.post(reverse("week_approve", args=[week.pk]), {"idempotency_key": key()})
+    confirm = unescape(response.content.decode())
+    assert "Pay $50.00 from escrow" in confirm and "Escrow holds only $50.00: $50.00 stays unpaid" in confirm
