@@ -1,6 +1,6 @@
 """Demo contracts in every state for `seed_demo`: proposed by invitation, waiting for a bank transfer, funded,
-delivered and in review, released, late with a penalty, disputed, and hourly with billed weeks. Idempotent:
-contracts are found by title."""
+delivered and in review, released, late with a penalty, disputed, and hourly with a billed week and a week in
+the client's review. Idempotent: contracts are found by title."""
 
 import uuid
 from datetime import timedelta
@@ -91,7 +91,8 @@ def seed() -> str:
     )
     fund(dash.milestones.first(), oliver)
 
-    # Hourly: Maryam supports Oliver's customers; last week billed, this week in progress.
+    # Hourly: Maryam supports Oliver's customers; the week before last billed, last week in Oliver's review
+    # (its timesheet waits for approval), this week in progress.
     support = services.contract_create(
         freelancer=maryam,
         client=oliver,
@@ -111,6 +112,13 @@ def seed() -> str:
     for n in range(5):
         week.entries.create(date=two_weeks_ago + timedelta(days=n), minutes=180, memo="Chat and e-mail support")
     services.hourly_bill_due(today=today)
+    # Past days are written directly: a week closes for logging once its Sunday has passed.
+    last_week = HourlyWeek.objects.create(contract=support, week_start=monday - timedelta(days=7))
+    for n, (minutes, memo) in enumerate(
+        [(240, "Chat support, 41 tickets"), (150, "Refund e-mails"), (0, ""), (300, "Launch-day chat"), (90, "FAQ")]
+    ):
+        if minutes:
+            last_week.entries.create(date=last_week.week_start + timedelta(days=n), minutes=minutes, memo=memo)
     services.time_entry_add(contract=support, freelancer=maryam, day=monday, hours=Decimal(3), memo="Morning shift")
 
     # Proposed to a client who has no account yet.

@@ -3,6 +3,7 @@ from datetime import date
 
 from django import forms
 from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import ContractKind
@@ -195,6 +196,20 @@ class TimeForm(forms.Form):
     day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     hours = NumberField(label=_("Hours"), min_value=0, max_value=24, decimal_places=2)
     memo = forms.CharField(label=_("What you worked on"), max_length=300)
+
+
+class WeekTimeForm(TimeForm):
+    """Log time on the week page: the day is one of that week's days, up to today."""
+
+    day = forms.TypedChoiceField(label=_("Day"), coerce=date.fromisoformat)
+
+    def __init__(self, *args, days=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].choices = [(day.isoformat(), date_format(day, "l j M")) for day in days]
+
+
+class WeekApproveForm(IdempotentForm):
+    """Approve a week in review; the key makes a double click or a replayed confirmation bill nothing twice."""
 
 
 class ConfirmPayInForm(forms.Form):

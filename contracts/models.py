@@ -184,23 +184,45 @@ class Delivery(models.Model):
 
 
 class WeekState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Open for logging")
+    IN_REVIEW = "in_review", _("In the client's review")
+    APPROVED = "approved", _("Approved by the client")
     BILLED = "billed", _("Billed")
     DISPUTED = "disputed", _("In dispute")
     RESOLVED = "resolved", _("Decided by a mediator")
 
 
-class HourlyWeek(models.Model):
-    """A Monday-to-Sunday week of an hourly contract. After Sunday the client has 5 days to dispute;
-    then the scheduled job bills it from escrow into the freelancer's wallet."""
+# The one table of hourly-week moves (Upwork's weekly timesheet review); services refuse anything else.
+# OPEN becomes IN_REVIEW when the freelancer submits the week early, or by the calendar once Sunday has
+# passed (HourlyWeek.state_on reads it so; nothing needs to write it). In review, the client approves
+# (billed at once) or disputes; the scheduled job bills what is left when the review window ends.
+WEEK_TRANSITIONS: dict[str, set[str]] = {
+    WeekState.OPEN: {WeekState.IN_REVIEW},
+    WeekState.IN_REVIEW: {WeekState.APPROVED, WeekState.DISPUTED, WeekState.BILLED},
+    WeekState.APPROVED: {WeekState.BILLED},
+    WeekState.DISPUTED: {WeekState.RESOLVED},
+    WeekState.BILLED: set(),
+    WeekState.RESOLVED: set(),
+}
 
-    REVIEW_DAYS = 5
+
+def hourly_review_days() -> int:
+    """Days the client has after Sunday to approve or dispute a week (settings.KAMAI_HOURLY_REVIEW_DAYS)."""
+    return settings.KAMAI_HOURLY_REVIEW_DAYS
+
+
+class HourlyWeek(models.Model):
+    """A Monday-to-Sunday week of an hourly contract. After Sunday (or once the freelancer submits it) the
+    client has KAMAI_HOURLY_REVIEW_DAYS days to approve or dispute it; approval bills it at once, and the
+    scheduled job bills an undisputed week from escrow into the freelancer's wallet when the window ends."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="weeks")
     week_start = models.DateField()
     state = models.CharField(max_length=10, choices=WeekState.choices, default=WeekState.OPEN)
     billed_minor = models.BigIntegerField(default=0)
     shortfall_minor = models.BigIntegerField(default=0, help_text="Owed but not in escrow when billed")
+    submitted_at = models.DateTimeField(null=True, blank=True, help_text="The freelancer sent it for review early")
+    approved_at = models.DateTimeField(null=True, blank=True)
     billed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -216,7 +238,14 @@ class HourlyWeek(models.Model):
 
     @property
     def review_ends_on(self):
-        return self.week_end + timedelta(days=self.REVIEW_DAYS)
+        """The last day the client can approve or dispute; the week is billed automatically after it."""
+        return self.week_end + timedelta(days=hourly_review_days())
+
+    def state_on(self, today) -> str:
+        """The state as the calendar sees it: an open week whose Sunday has passed is in review."""
+        if self.state == WeekState.OPEN and today > self.week_end:
+            return WeekState.IN_REVIEW
+        return self.state
 
 
 class TimeEntry(models.Model):

@@ -1,26 +1,31 @@
 """Contract reads: the contract room, lists needing action, staff queues."""
 
 from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from contracts.forms import DisputeForm, FundForm, NoteForm, RetainerForm, TimeForm
+from contracts.forms import DisputeForm, FundForm, NoteForm, RetainerForm, TimeForm, WeekApproveForm, WeekTimeForm
 from contracts.models import (
     Contract,
     ContractKind,
     ContractState,
     Dispute,
     DisputeState,
+    HourlyWeek,
     Milestone,
     MilestoneState,
     PayIn,
     PayInState,
     WeekState,
+    hourly_review_days,
 )
 from contracts.services import penalty_due_minor, week_amount_minor
+from contracts.terms import basis_points_of
 from ledger import chart
 from ledger.models import Account, Posting, sum_minor
 from ledger.money import format_minor, from_minor
@@ -145,9 +150,11 @@ def contract_room(contract: Contract, user) -> dict:
     if contract.kind == ContractKind.HOURLY:
         for week in contract.weeks.prefetch_related("entries", "disputes"):
             minutes = sum(e.minutes for e in week.entries.all())
-            week.hours = minutes / 60 if minutes % 60 == 0 else round(minutes / 60, 2)
+            week.hours = hours_text(minutes)
             week.amount = from_minor(week_amount_minor(contract, minutes), contract.currency)
-            week.in_review = week.state == WeekState.OPEN and week.week_end < today <= week.review_ends_on
+            week.state_now = week.state_on(today)
+            week.state_label = WeekState(week.state_now).label
+            week.in_review = week.state_now == WeekState.IN_REVIEW and today <= week.review_ends_on
             week.current = week.week_start <= today <= week.week_end
             week.dispute_outcomes = [
                 dispute_outcome(d, contract.currency) for d in week.disputes.all() if d.state == DisputeState.DECIDED
@@ -213,6 +220,8 @@ def contracts_needing_action(user) -> list[tuple[Contract, str]]:
                 items.append((contract, "accept"))
             continue
         states = set(contract.milestones.values_list("state", flat=True))
+        if is_client and contract.kind == ContractKind.HOURLY and _weeks_in_review(contract).exists():
+            items.append((contract, "review_hours"))
         if is_client and MilestoneState.SUBMITTED in states:
             items.append((contract, "review"))
         elif is_client and MilestoneState.PENDING_FUNDING in states:
@@ -222,6 +231,18 @@ def contracts_needing_action(user) -> list[tuple[Contract, str]]:
         if contract.disputes.filter(state=DisputeState.OPEN).exists():
             items.append((contract, "dispute"))
     return items
+
+
+def _weeks_in_review(contract: Contract) -> QuerySet[HourlyWeek]:
+    """Weeks with time that the client can still approve or dispute: sent early, or past their Sunday and
+    still inside the review window."""
+    today = timezone.localdate()
+    ended = Q(state=WeekState.OPEN, week_start__lt=today - timedelta(days=6))
+    return contract.weeks.filter(
+        ended | Q(state=WeekState.IN_REVIEW),
+        week_start__gte=today - timedelta(days=6 + hourly_review_days()),
+        entries__isnull=False,
+    ).distinct()
 
 
 def pending_payins() -> QuerySet[PayIn]:
@@ -258,3 +279,85 @@ def expected_releases(*, freelancer, until) -> list[tuple]:
         net = milestone.escrow_minor - basis_points_of(milestone.amount_minor, contract.platform_fee_bp)
         rows.append((on, f"{contract.title}: {milestone.title}", from_minor(net, contract.currency), contract.currency))
     return sorted(rows)
+
+
+def hours_text(minutes: int) -> str:
+    """Minutes as hours for people: 450 -> "7.5", 180 -> "3", 15 -> "0.25" (entries are whole minutes, so
+    two decimals are exact for anything logged through the form)."""
+    hours = (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+    return f"{hours.normalize():f}"
+
+
+@dataclass(frozen=True)
+class WeekBill:
+    """What billing a week would move now, in minor units: owed at the rate, what escrow can pay of it, the
+    platform fee on that, and the part escrow cannot cover."""
+
+    owed_minor: int
+    billed_minor: int
+    fee_minor: int
+    shortfall_minor: int
+
+    @property
+    def net_minor(self) -> int:
+        return self.billed_minor - self.fee_minor
+
+
+def week_bill(week: HourlyWeek, minutes: int) -> WeekBill:
+    """Read from the ledger without writing (a page view creates no account), as _bill_week will compute it."""
+    contract = week.contract
+    owed = week_amount_minor(contract, minutes)
+    billed = min(owed, max(escrow_figures(contract).in_escrow_minor, 0))
+    return WeekBill(
+        owed_minor=owed,
+        billed_minor=billed,
+        fee_minor=basis_points_of(billed, contract.platform_fee_bp),
+        shortfall_minor=owed - billed,
+    )
+
+
+def week_sheet(week: HourlyWeek, user) -> dict:
+    """The week page: a Monday-to-Sunday grid of the entries with day and week totals, the money owed, the
+    state as the calendar sees it, and the actions this viewer may take now."""
+    contract = week.contract
+    today = timezone.localdate()
+    entries = list(week.entries.all())
+    days = []
+    for offset in range(7):
+        day = week.week_start + timedelta(days=offset)
+        on_day = [entry for entry in entries if entry.date == day]
+        for entry in on_day:
+            entry.hours = hours_text(entry.minutes)
+        days.append({"date": day, "entries": on_day, "hours": hours_text(sum(e.minutes for e in on_day))})
+    minutes = sum(entry.minutes for entry in entries)
+    state = week.state_on(today)
+    is_client = user.pk == contract.client_id
+    is_freelancer = user.pk == contract.freelancer_id
+    active = contract.state == ContractState.ACTIVE
+    in_window = today <= week.review_ends_on
+    loggable_days = [d["date"] for d in days if d["date"] <= today]
+    bill = week_bill(week, minutes)
+    disputes = list(week.disputes.all())
+    return {
+        "contract": contract,
+        "week": week,
+        "days": days,
+        "total_hours": hours_text(minutes),
+        "rate": contract.hourly_rate,
+        "owed": from_minor(bill.owed_minor, contract.currency),
+        "billed": from_minor(week.billed_minor, contract.currency),
+        "shortfall": from_minor(week.shortfall_minor, contract.currency),
+        "state": state,
+        "state_label": WeekState(state).label,
+        "review_ended": not in_window,
+        "is_client": is_client,
+        "is_freelancer": is_freelancer,
+        "can_log": is_freelancer and active and state == WeekState.OPEN and bool(loggable_days),
+        "can_submit": is_freelancer and active and state == WeekState.OPEN and bool(entries),
+        "can_approve": is_client and active and state == WeekState.IN_REVIEW,
+        "can_dispute": is_client and active and state == WeekState.IN_REVIEW and in_window,
+        "time_form": WeekTimeForm(days=loggable_days, initial={"day": min(today, week.week_end).isoformat()}),
+        "approve_form": WeekApproveForm(),
+        "dispute_form": DisputeForm(),
+        "disputes": [(d, dispute_outcome(d, contract.currency)) for d in disputes],
+    }

@@ -27,6 +27,7 @@ from contracts.errors import ContractError, InvalidTransition, NotAllowed
 from contracts.models import (
     CONTRACT_TRANSITIONS,
     MILESTONE_TRANSITIONS,
+    WEEK_TRANSITIONS,
     Contract,
     ContractKind,
     ContractState,
@@ -43,6 +44,7 @@ from contracts.models import (
     PayInState,
     TimeEntry,
     WeekState,
+    hourly_review_days,
 )
 from contracts.providers import get_provider
 from contracts.terms import basis_points_of, fund_by_dates, late_penalty_minor
@@ -974,7 +976,8 @@ def contract_end(*, contract: Contract, user) -> Contract:
         raise NotAllowed(_("Only the two sides of a contract can end it."))
     if contract.kind != ContractKind.HOURLY or contract.state != ContractState.ACTIVE:
         raise InvalidTransition(_("Only an active hourly contract is ended this way."))
-    if contract.weeks.filter(state=WeekState.OPEN, entries__isnull=False).exists():
+    unbilled = [WeekState.OPEN, WeekState.IN_REVIEW, WeekState.APPROVED]
+    if contract.weeks.filter(state__in=unbilled, entries__isnull=False).exists():
         raise ContractError(_("Weeks with logged time must be billed (or disputed) before the contract ends."))
     _return_retainer(contract, user)
     contract.state = ContractState.COMPLETED
@@ -1058,15 +1061,49 @@ def week_amount_minor(contract: Contract, minutes: int) -> int:
     return int((Decimal(contract.hourly_rate_minor) * minutes / 60).to_integral_value(rounding="ROUND_HALF_EVEN"))
 
 
+def _locked_week(week_id: int) -> HourlyWeek:
+    """Lock the week's contract, then the week: the order time_entry_add and dispute_open take too, so an
+    approval, the scheduled billing and a time entry on one contract queue up instead of deadlocking."""
+    contract_id = HourlyWeek.objects.values_list("contract_id", flat=True).get(pk=week_id)
+    contract = Contract.objects.select_for_update().get(pk=contract_id)
+    week = HourlyWeek.objects.select_for_update().get(pk=week_id)
+    week.contract = contract
+    return week
+
+
+def _week_action(to_state: str) -> str:
+    return {
+        WeekState.IN_REVIEW: _("sent for review"),
+        WeekState.APPROVED: _("approved"),
+        WeekState.BILLED: _("billed"),
+        WeekState.DISPUTED: _("disputed"),
+        WeekState.RESOLVED: _("decided"),
+    }.get(to_state, str(to_state))
+
+
+def _move_week(week: HourlyWeek, to_state: str, *, today: date | None = None) -> None:
+    """The one place a week changes state: a move in WEEK_TRANSITIONS from the state the calendar gives it
+    (an open week is in review once its Sunday has passed), or a refusal the user can read."""
+    current = week.state_on(today or timezone.localdate())
+    if to_state not in WEEK_TRANSITIONS[current]:
+        raise InvalidTransition(
+            _("This week is %(state)s, so it cannot be %(action)s.")
+            % {"state": WeekState(current).label.lower(), "action": _week_action(to_state)}
+        )
+    week.state = to_state
+
+
 @transaction.atomic
 def time_entry_add(*, contract: Contract, freelancer, day: date, hours: Decimal, memo: str) -> TimeEntry:
-    """Log time on an hourly contract, within the weekly cap, for the current or a past open week."""
+    """Log time on an hourly contract, within the weekly cap, for a day of a week still open for logging
+    (until its Sunday, and not yet sent for review). Moves no money."""
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     _require_freelancer(contract, freelancer)
     _require_active(contract)
     if contract.kind != ContractKind.HOURLY:
         raise ContractError(_("Time is logged on hourly contracts only."))
-    if day > timezone.localdate():
+    today = timezone.localdate()
+    if day > today:
         raise ContractError(_("You cannot log time in the future."))
     if not memo.strip():
         raise ContractError(_("Say what you worked on."))
@@ -1074,7 +1111,8 @@ def time_entry_add(*, contract: Contract, freelancer, day: date, hours: Decimal,
     if hours <= 0 or hours > 24 or Decimal(minutes) != hours * 60:
         raise ContractError(_("Enter hours between 0 and 24, in whole minutes (e.g. 1.5 or 0.25)."))
     week, _created = HourlyWeek.objects.get_or_create(contract=contract, week_start=week_start_of(day))
-    if week.state != WeekState.OPEN or timezone.localdate() > week.review_ends_on:
+    week = HourlyWeek.objects.select_for_update().get(pk=week.pk)
+    if week.state_on(today) != WeekState.OPEN:
         raise ContractError(_("That week is closed for logging."))
     if week_minutes(week) + minutes > contract.weekly_hour_cap * 60:
         raise ContractError(_("That goes over the weekly cap of %(cap)d hours.") % {"cap": contract.weekly_hour_cap})
@@ -1085,8 +1123,50 @@ def time_entry_add(*, contract: Contract, freelancer, day: date, hours: Decimal,
     return entry
 
 
-def _bill_week(week: HourlyWeek, actor) -> None:
+@transaction.atomic
+def week_submit(*, week: HourlyWeek, freelancer) -> HourlyWeek:
+    """The freelancer sends a week for the client's review before its Sunday: logging closes and the client
+    may approve it at once. Moves no money; the review window still ends KAMAI_HOURLY_REVIEW_DAYS after Sunday."""
+    week = _locked_week(week.pk)
     contract = week.contract
+    _require_freelancer(contract, freelancer)
+    _require_active(contract)
+    if not week.entries.exists():
+        raise ContractError(_("Log some time before you send the week for review."))
+    _move_week(week, WeekState.IN_REVIEW)
+    week.submitted_at = timezone.now()
+    week.save(update_fields=["state", "submitted_at"])
+
+    def message() -> str:
+        return _("Week of %(start)s sent for the client's review.") % {"start": week.week_start}
+
+    _event(contract, freelancer, "week_submitted", message)
+    _notify(contract, _("A week of hours is ready for your review"), message(), to_freelancer=False)
+    return week
+
+
+@transaction.atomic
+def week_approve(*, week: HourlyWeek, client, idempotency_key: str) -> HourlyWeek:
+    """The client approves a week in review: it is billed at once, escrow to the freelancer's wallet less the
+    platform fee (what escrow cannot cover is recorded as the shortfall). Same ledger key and row lock as the
+    scheduled billing, so approval and the job never bill a week twice."""
+    week = _locked_week(week.pk)
+    _require_client(week.contract, client)
+    _require_active(week.contract)
+    if not _claim_key(idempotency_key, user=client, action="week_approve", object_id=week.pk):
+        return week
+    _move_week(week, WeekState.APPROVED)
+    week.approved_at = timezone.now()
+    _bill_week(week, client)
+    return week
+
+
+def _bill_week(week: HourlyWeek, actor, *, today: date | None = None) -> None:
+    """Bill a locked week in review (by the job) or just approved: escrow +billed · wallet −(billed − fee) ·
+    fees −fee, where billed is what is owed or, if escrow holds less, all of escrow."""
+    contract = week.contract
+    approved = week.state == WeekState.APPROVED
+    _move_week(week, WeekState.BILLED, today=today)
     owed = week_amount_minor(contract, week_minutes(week))
     available = escrow_balance_minor(contract)
     billed = min(owed, max(available, 0))
@@ -1095,20 +1175,20 @@ def _bill_week(week: HourlyWeek, actor) -> None:
             _release_legs(contract, gross_minor=billed, fee_base_minor=billed),
             idempotency_key=f"week:{week.pk}:bill",
             kind=chart.TxnKind.HOURLY_BILL,
-            memo=f"Week of {week.week_start} on “{contract.title}”",
+            memo=f"Week of {week.week_start} on “{contract.title}”" + ("" if approved else " (automatic)"),
             reference=f"week:{week.pk}",
         )
-    week.state = WeekState.BILLED
     week.billed_minor = billed
     week.shortfall_minor = owed - billed
     week.billed_at = timezone.now()
-    week.save(update_fields=["state", "billed_minor", "shortfall_minor", "billed_at"])
+    week.save(update_fields=["state", "approved_at", "billed_minor", "shortfall_minor", "billed_at"])
 
     def message() -> str:
-        text = _("Week of %(start)s billed: %(amount)s.") % {
-            "start": week.week_start,
-            "amount": format_minor(billed, contract.currency),
-        }
+        names = {"start": week.week_start, "amount": format_minor(billed, contract.currency)}
+        if approved:
+            text = _("Week of %(start)s approved by the client and billed: %(amount)s.") % names
+        else:
+            text = _("Week of %(start)s billed: %(amount)s.") % names
         if week.shortfall_minor:
             text += " " + _("%(short)s could not be paid: the retainer was empty.") % {
                 "short": format_minor(week.shortfall_minor, contract.currency)
@@ -1120,17 +1200,19 @@ def _bill_week(week: HourlyWeek, actor) -> None:
 
 
 def hourly_bill_due(*, today: date | None = None) -> int:
-    """Bill every open week whose 5-day review period after Sunday has passed (each in its own locked
-    transaction; a rerun bills nothing twice)."""
+    """Bill every week not approved or disputed whose review window (KAMAI_HOURLY_REVIEW_DAYS after Sunday)
+    has passed, each in its own locked transaction; a rerun, or a client approving at the same moment, bills
+    nothing twice."""
     today = today or timezone.localdate()
-    cutoff = today - timedelta(days=6 + HourlyWeek.REVIEW_DAYS)
+    cutoff = today - timedelta(days=6 + hourly_review_days())
+    waiting = [WeekState.OPEN, WeekState.IN_REVIEW]
     billed = 0
-    for pk in list(HourlyWeek.objects.filter(state=WeekState.OPEN, week_start__lt=cutoff).values_list("pk", flat=True)):
+    for pk in list(HourlyWeek.objects.filter(state__in=waiting, week_start__lt=cutoff).values_list("pk", flat=True)):
         with transaction.atomic():
-            week = HourlyWeek.objects.select_for_update().select_related("contract").get(pk=pk)
-            if week.state != WeekState.OPEN:
+            week = _locked_week(pk)
+            if week.state not in waiting:
                 continue
-            _bill_week(week, None)
+            _bill_week(week, None, today=today)
             billed += 1
     return billed
 
@@ -1164,9 +1246,9 @@ def dispute_open(
         week = HourlyWeek.objects.select_for_update().get(pk=week.pk)
         if week.contract_id != contract.pk:
             raise NotAllowed(_("That week is not part of this contract."))
-        if week.state != WeekState.OPEN or timezone.localdate() > week.review_ends_on:
+        if timezone.localdate() > week.review_ends_on:
             raise InvalidTransition(_("Only a week still in its review period can be disputed."))
-        week.state = WeekState.DISPUTED
+        _move_week(week, WeekState.DISPUTED)
         week.save(update_fields=["state"])
         amount = week_amount_minor(contract, week_minutes(week))
 
@@ -1243,7 +1325,7 @@ def dispute_decide(*, dispute: Dispute, staff, to_freelancer: Decimal, to_client
                 memo=f"Dispute #{dispute.pk} decision",
                 reference=f"dispute:{dispute.pk}",
             )
-        week.state = WeekState.RESOLVED
+        _move_week(week, WeekState.RESOLVED)
         week.billed_minor = freelancer_minor
         week.save(update_fields=["state", "billed_minor"])
     else:

@@ -14,7 +14,8 @@ def release_due_milestones() -> int:
 
 @db_periodic_task(crontab(minute="30", hour="*"))
 def bill_hourly_weeks() -> int:
-    """Hourly: bill weeks whose 5-day review period after Sunday is over."""
+    """Hourly: bill weeks nobody approved or disputed once their review window (KAMAI_HOURLY_REVIEW_DAYS
+    after Sunday) is over."""
     return services.hourly_bill_due()
 
 

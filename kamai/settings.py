@@ -251,6 +251,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 KAMAI_PLATFORM_FEE_BP = int(os.environ.get("KAMAI_PLATFORM_FEE_BP", "500"))  # 5% of each release
 KAMAI_DEFAULT_PENALTY_BP_PER_WEEK = 100  # 1% a week late
 KAMAI_DEFAULT_PENALTY_CAP_BP = 1000  # at most 10%
+# Days after an hourly week's Sunday for the client to approve or dispute it; then it is billed automatically.
+KAMAI_HOURLY_REVIEW_DAYS = int(os.environ.get("KAMAI_HOURLY_REVIEW_DAYS", "5"))
 # The sandbox provider moves pretend money instantly: never in production.
 KAMAI_ALLOW_SANDBOX_PAYMENTS = env_bool("KAMAI_ALLOW_SANDBOX_PAYMENTS", DEBUG)
 KAMAI_BANK_DETAILS = {

@@ -1,6 +1,10 @@
 import uuid
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
+from unittest import mock
+
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from contracts import services
@@ -80,3 +84,23 @@ def hourly_contract(*, rate="20", cap=10):
 
 def stranger():
     return UserFactory()
+
+
+@contextmanager
+def on_day(day: date):
+    """Run a block as if today were `day` (services read it from timezone.localdate())."""
+    real = timezone.localdate
+
+    def localdate(*args, **kwargs):
+        return day if not args and not kwargs else real(*args, **kwargs)
+
+    with mock.patch("django.utils.timezone.localdate", localdate):
+        yield
+
+
+def log_time(contract, day: date, hours="5", memo="Support tickets"):
+    """Log the freelancer's time on the day itself: a week closes for logging once its Sunday has passed."""
+    with on_day(day):
+        return services.time_entry_add(
+            contract=contract, freelancer=contract.freelancer, day=day, hours=Decimal(hours), memo=memo
+        )

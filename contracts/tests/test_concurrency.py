@@ -72,3 +72,45 @@ def test_interrupted_auto_release_run_releases_nothing_twice():
     assert outcomes == ["ok"] * 4
     assert Transaction.objects.filter(kind="escrow_release").count() == 3
     assert_ledger_clean()
+
+
+def _race_approval_against_billing():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from contracts.models import HourlyWeek, WeekState
+    from contracts.tests.helpers import escrow, hourly_contract, log_time
+
+    contract = hourly_contract(rate="20", cap=10)
+    services.retainer_fund(
+        contract=contract, client=contract.client, amount=Decimal(500), provider="sandbox", idempotency_key=key()
+    )
+    log_time(contract, services.week_start_of(timezone.localdate()) - timedelta(days=7), "7.5")
+    week = contract.weeks.get()
+    after_window = week.review_ends_on + timedelta(days=1)
+
+    def approve_or_bill(i):
+        if i % 2:
+            services.hourly_bill_due(today=after_window)
+        else:
+            services.week_approve(week=week, client=contract.client, idempotency_key=key())
+
+    outcomes = _hammer(8, approve_or_bill)
+    assert set(outcomes) <= {"ok", "InvalidTransition"}, outcomes
+    assert outcomes.count("ok") >= 4  # every job run succeeds, billing or skipping
+    week = HourlyWeek.objects.get(pk=week.pk)
+    assert (week.state, week.billed_minor) == (WeekState.BILLED, 15000)
+    assert Transaction.objects.filter(kind="hourly_bill", reference=f"week:{week.pk}").count() == 1
+    assert wallet(contract.freelancer) == Decimal("142.50")
+    assert escrow(contract) == Decimal("350.00")
+
+
+def test_approval_racing_the_scheduled_billing_bills_the_week_once():
+    """The client approves while the hourly job bills the same week: whichever takes the week's lock first
+    bills it; the other finds it billed (the approval is refused, the job skips it). A few rounds, since
+    either side may win."""
+    _postgres_only()
+    for _round in range(3):
+        _race_approval_against_billing()
+    assert_ledger_clean()

@@ -19,6 +19,7 @@ from contracts.tests.helpers import (
     fixed_contract,
     hourly_contract,
     key,
+    log_time,
     stranger,
     wallet,
 )
@@ -176,7 +177,7 @@ def test_a_disputed_week_shows_its_outcome_and_the_retainer_keeps_the_client_sha
         contract=contract, client=contract.client, amount=Decimal(200), provider="sandbox", idempotency_key=key()
     )
     monday = services.week_start_of(timezone.localdate()) - timedelta(days=7)
-    services.time_entry_add(contract=contract, freelancer=contract.freelancer, day=monday, hours=Decimal(5), memo="a")
+    log_time(contract, monday, "5")
     week = HourlyWeek.objects.get()
     dispute = services.dispute_open(contract=contract, user=contract.client, week=week, reason="Only 3 hours")
     services.dispute_decide(

@@ -7,7 +7,16 @@ from django.utils import timezone
 from contracts import services
 from contracts.errors import ContractError, InvalidTransition, NotAllowed
 from contracts.models import HourlyWeek, WeekState
-from contracts.tests.helpers import assert_ledger_clean, client_funds, escrow, fees, hourly_contract, key, wallet
+from contracts.tests.helpers import (
+    assert_ledger_clean,
+    client_funds,
+    escrow,
+    fees,
+    hourly_contract,
+    key,
+    log_time,
+    wallet,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +55,7 @@ def test_week_is_billed_after_the_review_period_from_the_retainer():
     )
     assert escrow(contract) == Decimal("500.00")
     monday = last_week_day()
-    services.time_entry_add(
-        contract=contract, freelancer=contract.freelancer, day=monday, hours=Decimal("7.5"), memo="a"
-    )
+    log_time(contract, monday, "7.5")
     # Sunday + 5 days has not passed for last week's row until 12 days after its Monday.
     assert services.hourly_bill_due(today=monday + timedelta(days=11)) == 0
     assert services.hourly_bill_due(today=monday + timedelta(days=12)) == 1
@@ -67,7 +74,7 @@ def test_empty_retainer_bills_what_there_is_and_records_the_shortfall():
         contract=contract, client=contract.client, amount=Decimal(50), provider="sandbox", idempotency_key=key()
     )
     monday = last_week_day()
-    services.time_entry_add(contract=contract, freelancer=contract.freelancer, day=monday, hours=Decimal(5), memo="a")
+    log_time(contract, monday, "5")
     services.hourly_bill_due(today=monday + timedelta(days=12))
     week = HourlyWeek.objects.get()
     assert (week.billed_minor, week.shortfall_minor) == (5000, 5000)
@@ -81,7 +88,7 @@ def test_disputed_week_is_not_billed_until_decided(admin_user):
         contract=contract, client=contract.client, amount=Decimal(200), provider="sandbox", idempotency_key=key()
     )
     monday = last_week_day()
-    services.time_entry_add(contract=contract, freelancer=contract.freelancer, day=monday, hours=Decimal(5), memo="a")
+    log_time(contract, monday, "5")
     week = HourlyWeek.objects.get()
     dispute = services.dispute_open(contract=contract, user=contract.client, week=week, reason="Only 3 hours")
     assert services.hourly_bill_due(today=monday + timedelta(days=30)) == 0

@@ -25,7 +25,7 @@ def one_page_of_each_kind(urls) -> list[str]:
     return sorted(kinds.values())
 
 
-@pytest.mark.parametrize("email", ["ayesha@demo.kamai.pk", "emily@demo-client.example"])
+@pytest.mark.parametrize("email", ["ayesha@demo.kamai.pk", "emily@demo-client.example", "oliver@demo-client.example"])
 def test_no_page_is_wider_than_a_phone(browser, live_server, email):
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     user = User.objects.get(email=email)
