@@ -60,6 +60,12 @@ ACCOUNT_ROLE_LABELS = {
     "fees": _("Platform fees"),
     "fx": _("Currency conversion"),
     "fx_gain_loss": _("Exchange gain or loss"),
+    "receivable": _("Owed by clients"),
+    "cash": _("Money held"),
+    "income": _("Income"),
+    "expense": _("Expense"),
+    "tax": _("Tax"),
+    "kamai": _("Kamai wallet"),
 }
 
 
@@ -93,7 +99,12 @@ class Account(models.Model):
     def label(self) -> str:
         from ledger.chart import parse  # the chart builds on these models
 
-        return str(ACCOUNT_ROLE_LABELS.get(parse(self.code).role, self.name or self.code))
+        code = parse(self.code)
+        role = ACCOUNT_ROLE_LABELS.get(code.role)
+        if role is None:
+            return self.name or self.code
+        # "Money held · payoneer", "Expense · internet": the place or category a person named, as written.
+        return f"{role} · {code.detail.replace('_', ' ')}" if code.detail else str(role)
 
     @property
     def sign(self) -> int:
