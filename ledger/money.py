@@ -162,8 +162,14 @@ def convert(amount: Decimal, rate: Decimal, currency: str) -> Decimal:
 
 
 def format_money(amount: Decimal, currency: str, locale: str = "en") -> str:
-    """Format for display in the user's language (Babel): 'ur' gives Urdu (Pakistan) conventions."""
-    return _formatted(quantize(amount, currency), currency, "ur_PK" if locale.startswith("ur") else "en_US")
+    """Format for display in the user's language (Babel): 'ur' gives Urdu (Pakistan) conventions. Rupees read
+    "Rs" in both languages (Babel's en_PK), as on Pakistani bank statements; other currencies keep en_US's
+    symbols ("$", "£") in English."""
+    if locale.startswith("ur"):
+        babel_locale = "ur_PK"
+    else:
+        babel_locale = "en_PK" if currency == "PKR" else "en_US"
+    return _formatted(quantize(amount, currency), currency, babel_locale)
 
 
 # A statement page formats a hundred amounts and many repeat; Babel parses the locale on every call otherwise.

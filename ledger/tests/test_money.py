@@ -86,7 +86,7 @@ def test_parse_rate():
 
 def test_format_money_in_english_and_urdu():
     assert format_money(Decimal("1234.5"), "USD", "en") == "$1,234.50"
-    assert format_money(Decimal("1234.5"), "PKR", "en") == "PKR1,234.50"
+    assert format_money(Decimal("1234.5"), "PKR", "en") == "Rs1,234.50"  # rupees read "Rs" in both languages
     urdu = format_money(Decimal("1234.5"), "PKR", "ur")
     assert "1,234.50" in urdu and "Rs" in urdu
 
