@@ -12,8 +12,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
-def check_image(upload) -> None:
-    """Raise ValidationError unless the upload really is a JPEG/PNG/WebP/GIF within the limits."""
+def _inspect(upload, unreadable: str) -> tuple[str, int, int]:
+    """(format, width, height) of an upload within the byte limit, without decoding its pixels; `unreadable`
+    is the message when it is not an image Pillow can read."""
     if upload.size > settings.KAMAI_MAX_IMAGE_BYTES:
         raise ValidationError(
             _("The image is %(size)s MB; the limit is %(limit)s MB.")
@@ -28,10 +29,18 @@ def check_image(upload) -> None:
             image_format = image.format
             width, height = image.size
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise ValidationError(_("This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF.")) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(unreadable) from None
     finally:
         upload.seek(0)
+    return image_format, width, height
+
+
+def check_image(upload) -> None:
+    """Raise ValidationError unless the upload really is a JPEG/PNG/WebP/GIF within the limits."""
+    image_format, width, height = _inspect(
+        upload, _("This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF.")
+    )
     if image_format not in ALLOWED_FORMATS:
         raise ValidationError(_("Upload a JPEG, PNG, WebP or GIF image."))
     if width * height > settings.KAMAI_MAX_IMAGE_PIXELS:
@@ -72,24 +81,7 @@ LOGO_BOX = (600, 200)  # printed at most 60 mm × 20 mm: 600 px is 250 dpi at th
 
 def check_photo(upload) -> None:
     """Raise ValidationError unless the upload is a real JPEG, PNG or WebP within the byte and pixel limits."""
-    if upload.size > settings.KAMAI_MAX_IMAGE_BYTES:
-        raise ValidationError(
-            _("The image is %(size)s MB; the limit is %(limit)s MB.")
-            % {
-                "size": round(upload.size / 1024 / 1024, 1),
-                "limit": round(settings.KAMAI_MAX_IMAGE_BYTES / 1024 / 1024, 1),
-            }
-        )
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image_format = image.format
-            width, height = image.size
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(_("This file is not a JPEG, PNG or WebP image.")) from None
-    finally:
-        upload.seek(0)
+    image_format, width, height = _inspect(upload, _("This file is not a JPEG, PNG or WebP image."))
     if image_format not in PHOTO_FORMATS:
         raise ValidationError(
             _("%(format)s images are not accepted. Upload a JPEG, PNG or WebP image.") % {"format": image_format}
