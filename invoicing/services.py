@@ -57,6 +57,7 @@ from invoicing.models import (
     ReminderKind,
     ReminderLog,
 )
+from kamai.iban import iban_is_valid
 from kamai.translations import in_every_language
 from ledger import chart
 from ledger.errors import ExchangeRateError, LedgerError
@@ -266,15 +267,6 @@ def settings_update(*, freelancer, **values) -> InvoiceSettings:
         raise InvoicingError(_("A late-fee period is at least one day."))
     row.save()
     return row
-
-
-def iban_is_valid(iban: str) -> bool:
-    """ISO 13616 check digits (mod 97)."""
-    text = iban.replace(" ", "").upper()
-    if not 15 <= len(text) <= 34 or not text.isalnum() or not text[:2].isalpha() or not text[2:4].isdigit():
-        return False
-    digits = "".join(str(int(ch, 36)) for ch in text[4:] + text[:4])
-    return int(digits) % 97 == 1
 
 
 @transaction.atomic

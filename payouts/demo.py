@@ -7,11 +7,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import User
+from kamai.iban import iban_mod97
 from ledger.models import ExchangeRate, RateSource
 from ledger.money import convert, to_minor
 from ledger.services import freelancer_wallet_account
 from payouts import services
-from payouts.iban import iban_mod97
 from payouts.models import BankAccount, Withdrawal
 
 DEMO_USD_PKR = Decimal("280.75")

@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kamai.iban import validate_pk_iban
 from ledger.money import CURRENCY_CHOICES, MoneyError, parse_amount
-from payouts.iban import validate_pk_iban
 from payouts.models import DEFAULT_PURPOSE_CODE, BankAccountKind
 from payouts.selectors import bank_accounts_for
 

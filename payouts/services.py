@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from books.errors import BooksError
 from books.services import remittance_from_withdrawal
 from contracts.action_keys import claim_action_key
+from kamai.iban import bank_name_for, validate_pk_iban
 from ledger import chart
 from ledger.errors import InsufficientFunds, LedgerError
 from ledger.models import Account, ExchangeRate
@@ -48,7 +49,6 @@ from ledger.services import (
 )
 from payouts.errors import InvalidTransition, NotAllowed, PayoutError
 from payouts.fees import minimum_withdrawal_minor, withdrawal_fee_minor
-from payouts.iban import bank_name_for, validate_pk_iban
 from payouts.models import (
     WITHDRAWAL_TRANSITIONS,
     BankAccount,

@@ -4,10 +4,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from kamai.iban import validate_pk_iban
 from ledger.models import ExchangeRate
 from ledger.services import Leg, freelancer_wallet_account, platform_bank_account, post_transaction
 from payouts import demo
-from payouts.iban import validate_pk_iban
 from payouts.models import BankAccount, Withdrawal, WithdrawalState
 from payouts.tests.helpers import assert_ledger_clean, wallet
 

@@ -1,5 +1,6 @@
-"""Pakistani IBANs (ISO 13616): "PK", two check digits, a four-letter bank code and a 16-character account
-number, 24 characters in all, valid when the ISO 7064 mod-97 remainder is 1."""
+"""IBANs (ISO 13616), in one place for every app: any country's check digits (a client's bank on an
+invoice), and Pakistani IBANs in full: "PK", two check digits, a four-letter bank code and a 16-character
+account number, 24 characters in all, valid when the ISO 7064 mod-97 remainder is 1 (withdrawals)."""
 
 import re
 
@@ -33,6 +34,14 @@ def iban_mod97(iban: str) -> int:
     """ISO 7064 MOD 97-10 of an IBAN: move the first four characters to the end, letters to 10..35."""
     rearranged = iban[4:] + iban[:4]
     return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97
+
+
+def iban_is_valid(raw: str) -> bool:
+    """Any country's IBAN: 15-34 letters and digits, a country code, check digits that make mod 97 equal 1."""
+    iban = normalize_iban(raw)
+    if not 15 <= len(iban) <= 34 or not iban.isascii() or not iban.isalnum():
+        return False
+    return iban[:2].isalpha() and iban[2:4].isdigit() and iban_mod97(iban) == 1
 
 
 def validate_pk_iban(raw: str) -> str:
