@@ -7,8 +7,8 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
-from schemathesis import GenerationMode
 from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
 
 from contracts.tests.helpers import fixed_contract
 from marketplace.tests.factories import make_freelancer, make_job
@@ -23,7 +23,7 @@ def demo_token(db):
 
 
 @pytest.fixture
-def live_schema(db, settings):  # noqa: F811 - the pytest-django fixture
+def live_schema(db, settings):
     settings.ALLOWED_HOSTS = ["*"]
     # Generated requests come quickly; the rate limit has its own test.
     settings.KAMAI_THROTTLES = {**settings.KAMAI_THROTTLES, "api": "100000/m", "api_anon": "100000/m"}
