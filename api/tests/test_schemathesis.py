@@ -4,7 +4,9 @@ content types, headers, bodies) and that invalid requests are refused."""
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
@@ -27,7 +29,12 @@ def live_schema(db, settings):
     settings.ALLOWED_HOSTS = ["*"]
     # Generated requests come quickly; the rate limit has its own test.
     settings.KAMAI_THROTTLES = {**settings.KAMAI_THROTTLES, "api": "100000/m", "api_anon": "100000/m"}
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+    # As Django's test client does: the test's transaction holds the demo data, so no request may close it.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
