@@ -1,17 +1,20 @@
 """The JSON API: the same selectors and services as the pages, so every rule has one path. Money actions
 need an `Idempotency-Key` header; a retry with the same key does nothing twice."""
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.pagination import NewestFirst
 from api.serializers import (
     BalanceSerializer,
     ContractSerializer,
@@ -22,7 +25,6 @@ from api.serializers import (
 )
 from contracts import selectors as contract_selectors
 from contracts import services as contract_services
-from contracts.errors import ContractError, NotAllowed
 from contracts.models import Contract
 from ledger.selectors import user_balances
 from marketplace import selectors as market
@@ -34,47 +36,47 @@ PARTY_PROFILES = (
     "freelancer__freelancer_profile",
     "freelancer__client_profile",
 )
-IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True)
+# An Idempotency-Key is 1-255 visible ASCII characters (no spaces): the code checks exactly what the schema says.
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,255}$"
+IDEMPOTENCY = OpenApiParameter(
+    "Idempotency-Key",
+    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": IDEMPOTENCY_KEY_PATTERN},
+    OpenApiParameter.HEADER,
+    required=True,
+    description="Your unique key for this action: a retry with the same key and body does nothing twice; the "
+    "same key with another body is refused (409). Kept at least 24 hours.",
+)
+SEARCH_TEXT = OpenApiParameter("q", str, description="Words to search for.")
 
 
-def _page(request, page, serializer):
-    return Response(
-        {
-            "count": page.paginator.count,
-            "page": page.number,
-            "pages": page.paginator.num_pages,
-            "results": serializer(page.object_list, many=True).data,
-        }
-    )
+class JobSearch(ListAPIView):
+    """Open public jobs, newest first."""
 
-
-class JobSearch(APIView):
     permission_classes = [AllowAny]
+    serializer_class = JobSerializer
+    pagination_class = NewestFirst
 
-    @extend_schema(
-        parameters=[OpenApiParameter("q", str), OpenApiParameter("sort", str), OpenApiParameter("page", int)],
-        responses=JobSerializer(many=True),
-    )
-    def get(self, request):
-        filters = market.JobFilters(
-            text=request.query_params.get("q", ""), sort=request.query_params.get("sort", "relevance")
-        )
-        return _page(request, market.search_jobs(filters, page=request.query_params.get("page", 1)), JobSerializer)
+    @extend_schema(parameters=[SEARCH_TEXT])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return market.job_matches(market.JobFilters(text=self.request.query_params.get("q", "")))[0]
 
 
-class FreelancerSearch(APIView):
+class FreelancerSearch(ListAPIView):
+    """Active freelancers, newest profiles first."""
+
     permission_classes = [AllowAny]
+    serializer_class = FreelancerSerializer
+    pagination_class = NewestFirst
 
-    @extend_schema(
-        parameters=[OpenApiParameter("q", str), OpenApiParameter("sort", str), OpenApiParameter("page", int)],
-        responses=FreelancerSerializer(many=True),
-    )
-    def get(self, request):
-        filters = market.FreelancerFilters(
-            text=request.query_params.get("q", ""), sort=request.query_params.get("sort", "relevance")
-        )
-        page = market.search_freelancers(filters, page=request.query_params.get("page", 1))
-        return _page(request, page, FreelancerSerializer)
+    @extend_schema(parameters=[SEARCH_TEXT])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return market.freelancer_matches(market.FreelancerFilters(text=self.request.query_params.get("q", "")))[0]
 
 
 class Balances(APIView):
@@ -83,15 +85,18 @@ class Balances(APIView):
         return Response(BalanceSerializer(user_balances(user=request.user), many=True).data)
 
 
-class Contracts(APIView):
-    @extend_schema(responses=ContractSerializer(many=True))
-    def get(self, request):
-        contracts = (
-            contract_selectors.contracts_for(request.user)
+class Contracts(ListAPIView):
+    """The caller's contracts, newest first."""
+
+    serializer_class = ContractSerializer
+    pagination_class = NewestFirst
+
+    def get_queryset(self):
+        return (
+            contract_selectors.contracts_for(self.request.user)
             .select_related(*PARTY_PROFILES)
             .prefetch_related("milestones")
         )
-        return Response(ContractSerializer(contracts, many=True).data)
 
 
 class ContractDetail(APIView):
@@ -99,48 +104,40 @@ class ContractDetail(APIView):
     def get(self, request, pk):
         contract = Contract.objects.filter(pk=pk).select_related(*PARTY_PROFILES).prefetch_related("milestones").first()
         if contract is None or not contract.is_party(request.user):
-            raise Http404
+            raise NotFound
         return Response(ContractSerializer(contract).data)
 
 
 def _milestone(request, pk):
     milestone = contract_selectors.milestones_with_contract().filter(pk=pk).first()
     if milestone is None or not milestone.contract.is_party(request.user):
-        raise Http404
+        raise NotFound
     return milestone
 
 
 def _key(request) -> str:
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if not key:
-        raise ValidationError({"Idempotency-Key": "This header is required for money actions."})
+    """The Idempotency-Key header, checked against the pattern the schema documents (a refusal is a 400)."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None or key == "":
+        raise ValidationError({"Idempotency-Key": [_("This header is required for money actions.")]})
+    if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
+        raise ValidationError(
+            {"Idempotency-Key": [_("Use 1 to 255 visible ASCII characters (letters, digits, punctuation; no spaces).")]}
+        )
     return key
-
-
-def _act(action):
-    try:
-        result = action()
-    except NotAllowed as error:
-        return Response({"detail": str(error)}, status=status.HTTP_403_FORBIDDEN)
-    except ContractError as error:
-        return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
-    return result
 
 
 class MilestoneFund(APIView):
     @extend_schema(parameters=[IDEMPOTENCY], request=FundSerializer, responses=MilestoneSerializer)
     def post(self, request, pk):
-        milestone = _milestone(request, pk)
+        key = _key(request)
         body = FundSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        key = _key(request)
-        result = _act(
-            lambda: contract_services.milestone_fund(
-                milestone=milestone, client=request.user, provider=body.validated_data["provider"], idempotency_key=key
-            )
+        milestone = _milestone(request, pk)
+        # A domain error (not the client, wrong state, key reused for another request) becomes a problem.
+        contract_services.milestone_fund(
+            milestone=milestone, client=request.user, provider=body.validated_data["provider"], idempotency_key=key
         )
-        if isinstance(result, Response):
-            return result
         milestone.refresh_from_db()
         return Response(MilestoneSerializer(milestone).data)
 
@@ -148,13 +145,9 @@ class MilestoneFund(APIView):
 class MilestoneApprove(APIView):
     @extend_schema(parameters=[IDEMPOTENCY], request=None, responses=MilestoneSerializer)
     def post(self, request, pk):
-        milestone = _milestone(request, pk)
         key = _key(request)
-        result = _act(
-            lambda: contract_services.milestone_approve(milestone=milestone, client=request.user, idempotency_key=key)
-        )
-        if isinstance(result, Response):
-            return result
+        milestone = _milestone(request, pk)
+        contract_services.milestone_approve(milestone=milestone, client=request.user, idempotency_key=key)
         milestone.refresh_from_db()
         return Response(MilestoneSerializer(milestone).data)
 
@@ -164,10 +157,15 @@ def token_page(request):
     """Create, replace or revoke the signed-in user's API token."""
     from rest_framework.authtoken.models import Token
 
+    from api.models import TokenScope
+
     if request.method == "POST":
         with transaction.atomic():
             Token.objects.filter(user=request.user).delete()
             if request.POST.get("action") == "rotate":
-                Token.objects.create(user=request.user)
+                token = Token.objects.create(user=request.user)
+                TokenScope.objects.create(token=token, read_only=bool(request.POST.get("read_only")))
         return redirect("api_token")
-    return render(request, "api/token.html", {"token": Token.objects.filter(user=request.user).first()})
+    token = Token.objects.filter(user=request.user).select_related("scope").first()
+    read_only = bool(token and getattr(token, "scope", None) and token.scope.read_only)
+    return render(request, "api/token.html", {"token": token, "read_only": read_only})

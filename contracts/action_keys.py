@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from contracts.models import ActionKey
 
-MAX_KEY_LENGTH = 100
+MAX_KEY_LENGTH = 255
 KEY_RETENTION_DAYS = 30
 
 

@@ -380,7 +380,7 @@ class ActionKey(models.Model):
     """The idempotency key of each money action in any app (from the form or the Idempotency-Key header): a
     replay of the same request returns the first outcome instead of acting twice."""
 
-    key = models.CharField(max_length=100)
+    key = models.CharField(max_length=255)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     action = models.CharField(max_length=40)
     object_id = models.BigIntegerField(null=True, blank=True)

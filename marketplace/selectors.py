@@ -92,9 +92,8 @@ def _job_list_queryset() -> QuerySet[Job]:
     return Job.objects.defer("search_vector").prefetch_related("skills", "client__client_profile")
 
 
-def search_jobs(filters: JobFilters, *, page: int = 1):
-    """Open public jobs matching the filters, as a Paginator page. Sorts: relevance (needs text; falls back to
-    newest), newest, budget_high, budget_low."""
+def job_matches(filters: JobFilters) -> tuple[QuerySet[Job], bool]:
+    """Open public jobs matching the filters, unordered; matched: the text had words (`text_rank` is set)."""
     jobs = _job_list_queryset().filter(state=JobState.OPEN, visibility=Visibility.PUBLIC)
     jobs, matched = search.text_search(jobs, filters.text)
     if filters.skills:
@@ -117,6 +116,13 @@ def search_jobs(filters: JobFilters, *, page: int = 1):
         jobs = jobs.filter(
             Exists(ClientProfile.objects.filter(user_id=OuterRef("client_id"), country=filters.client_country))
         )
+    return jobs, matched
+
+
+def search_jobs(filters: JobFilters, *, page: int = 1):
+    """Open public jobs matching the filters, as a Paginator page. Sorts: relevance (needs text; falls back to
+    newest), newest, budget_high, budget_low."""
+    jobs, matched = job_matches(filters)
     order = {
         "newest": ["-published_at", "-id"],
         "budget_high": ["-budget_max_minor", "-id"],
@@ -131,8 +137,8 @@ def search_jobs(filters: JobFilters, *, page: int = 1):
     return _paginate(jobs.order_by(*order), page, count_queryset=all_matches)
 
 
-def search_freelancers(filters: FreelancerFilters, *, page: int = 1):
-    """Active freelancer profiles matching the filters. Sorts: relevance, newest, rate_low, rate_high, rating."""
+def freelancer_matches(filters: FreelancerFilters) -> tuple[QuerySet[FreelancerProfile], bool]:
+    """Active freelancer profiles matching the filters, unordered; matched: the text had words."""
     people = FreelancerProfile.objects.filter(user__is_active=True).defer("search_vector").prefetch_related("skills")
     people, matched = search.text_search(people, filters.text)
     if filters.skills:
@@ -160,6 +166,12 @@ def search_freelancers(filters: FreelancerFilters, *, page: int = 1):
         )
     if filters.availability:
         people = people.filter(availability=filters.availability)
+    return people, matched
+
+
+def search_freelancers(filters: FreelancerFilters, *, page: int = 1):
+    """Active freelancer profiles matching the filters. Sorts: relevance, newest, rate_low, rate_high, rating."""
+    people, matched = freelancer_matches(filters)
     order = {
         "newest": ["-created_at", "-id"],
         "rate_low": [F("hourly_rate_minor").asc(nulls_last=True), "id"],
