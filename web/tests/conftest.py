@@ -50,40 +50,44 @@ S3_REGION = "us-east-1"
 S3_KEYS = {"access_key": "kamai-test", "secret_key": "kamai-test-secret"}
 
 
-def _free_port() -> int:
+def _start_s3_server(port: int) -> subprocess.Popen | None:
+    """moto's server on `port`, once it answers; None if it could not take the port (another test run's)."""
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while server.poll() is None:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=1).close()  # noqa: S310
+            return server
+        except OSError:
+            if time.monotonic() > deadline:
+                server.terminate()
+                server.wait(timeout=10)
+                raise RuntimeError("moto_server did not answer within 60 s") from None
+            time.sleep(0.2)
+    return None
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """Start `python -m moto.server` on a free port in 8160-8169 for this test session; yield its URL."""
     for port in S3_PORTS:
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return port
-    raise RuntimeError(f"No free port for the S3 server in {S3_PORTS.start}-{S3_PORTS.stop - 1}")
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint():
-    """Start `python -m moto.server` on a free port in 8160-8169 for this test session; yield its URL."""
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+        # Another process (a parallel test worker) may take the port between the probe and the start.
+        server = _start_s3_server(port)
+        if server is not None:
+            break
+    else:
+        raise RuntimeError(f"No free port for the S3 server in {S3_PORTS.start}-{S3_PORTS.stop - 1}")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"moto_server exited with {server.returncode}")
-            try:
-                urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()  # noqa: S310
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("moto_server did not answer within 60 s") from None
-                time.sleep(0.2)
-        yield url
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
         server.wait(timeout=10)
