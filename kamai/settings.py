@@ -1,7 +1,8 @@
 """Kamai settings. Everything that differs between machines comes from the environment.
 
 Development needs nothing set: SQLite under var/, Huey on SQLite, mail printed to the console.
-Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and the EMAIL_* values.
+Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and the EMAIL_* values, and S3_* for
+uploads in a bucket (docs/OPERATIONS.md lists them all).
 """
 
 import os
@@ -11,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from kamai.storage import LOCAL_STORAGE, s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KAMAI_VAR_DIR", BASE_DIR / "var"))
@@ -46,6 +49,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Old keys, newest first, still accepted for signatures (sessions, password resets) while they age out.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 # Absolute links in e-mails (the worker has no request to build them from).
 KAMAI_SITE_URL = os.environ.get("KAMAI_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
@@ -215,8 +220,19 @@ USE_TZ = True
 # --- Static and uploaded files ---------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploads go to a private S3-compatible bucket when S3_BUCKET is set, to MEDIA_ROOT otherwise (kamai/storage.py).
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": s3_storage(
+        bucket_name=S3_BUCKET,
+        endpoint_url=os.environ.get("S3_ENDPOINT_URL"),
+        region_name=os.environ.get("S3_REGION"),
+        access_key=os.environ.get("AWS_ACCESS_KEY_ID"),
+        secret_key=os.environ.get("AWS_SECRET_ACCESS_KEY"),
+        addressing_style=os.environ.get("S3_ADDRESSING_STYLE"),
+    )
+    if S3_BUCKET
+    else LOCAL_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -76,7 +76,7 @@ class Message(models.Model):
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages_sent")
     body = models.TextField(_("message"), max_length=MAX_BODY_LENGTH, blank=True)
-    # Stored under MEDIA_ROOT/messages/ with a random name and served only through attachment_download.
+    # Stored in the default storage under messages/ with a random name and served only through attachment_download.
     attachment = models.FileField(upload_to=attachment_upload_to, blank=True, max_length=200)
     attachment_name = models.CharField(max_length=200, blank=True)
     attachment_type = models.CharField(max_length=100, blank=True)

@@ -1,5 +1,6 @@
 """Private uploads (message attachments, deliveries, dispute evidence, receipts) are streamed by views that have
-already checked who is asking; this is how each of them answers."""
+already checked who is asking; this is how each of them answers. The bytes come through the storage API
+(`FieldFile.open`), so the same code streams from MEDIA_ROOT or from the private S3 bucket (docs/DECISIONS.md 27)."""
 
 from django.http import FileResponse, Http404
 

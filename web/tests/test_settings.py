@@ -88,3 +88,21 @@ def test_the_escrow_bank_iban_passes_kamais_own_iban_check():
     from kamai.iban import validate_pk_iban
 
     assert validate_pk_iban(settings.KAMAI_BANK_DETAILS["iban"]) == settings.KAMAI_BANK_DETAILS["iban"]
+
+
+def test_s3_bucket_and_secret_key_fallbacks_come_from_the_environment():
+    script = (
+        "from django.conf import settings; from django.core.files.storage import storages; s = storages['default']; "
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl, s.querystring_auth, "
+        "s.file_overwrite, '|'.join(settings.SECRET_KEY_FALLBACKS))"
+    )
+    env = {"S3_BUCKET": "kamai-files", "S3_ENDPOINT_URL": "http://127.0.0.1:9", "S3_REGION": "eu-central-1",
+           "SECRET_KEY_FALLBACKS": "old-key-1, old-key-2,"}  # fmt: skip
+    result = _manage("shell", "-v", "0", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "S3Storage", "kamai-files", "http://127.0.0.1:9", "private", "True", "False", "old-key-1|old-key-2"
+    ]  # fmt: skip
+    local_script = "from django.core.files.storage import storages; print(type(storages['default']).__name__)"
+    local = _manage("shell", "-v", "0", "-c", local_script, env={"S3_BUCKET": ""})
+    assert local.stdout.split()[0] == "FileSystemStorage", local.stderr
