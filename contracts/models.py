@@ -269,6 +269,13 @@ class PayInState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+PAYIN_TRANSITIONS: dict[str, set[str]] = {
+    PayInState.PENDING: {PayInState.CONFIRMED, PayInState.CANCELLED},
+    PayInState.CONFIRMED: set(),
+    PayInState.CANCELLED: set(),
+}
+
+
 class PayIn(models.Model):
     """Money a client sends in through a payment provider, earmarked for a milestone or a retainer."""
 
@@ -309,6 +316,9 @@ class PayIn(models.Model):
 class DisputeState(models.TextChoices):
     OPEN = "open", _("Open")
     DECIDED = "decided", _("Decided")
+
+
+DISPUTE_TRANSITIONS: dict[str, set[str]] = {DisputeState.OPEN: {DisputeState.DECIDED}, DisputeState.DECIDED: set()}
 
 
 class Dispute(models.Model):

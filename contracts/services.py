@@ -26,7 +26,9 @@ from contracts.action_keys import claim_action_key
 from contracts.errors import ContractError, InvalidTransition, NotAllowed
 from contracts.models import (
     CONTRACT_TRANSITIONS,
+    DISPUTE_TRANSITIONS,
     MILESTONE_TRANSITIONS,
+    PAYIN_TRANSITIONS,
     WEEK_TRANSITIONS,
     Contract,
     ContractKind,
@@ -48,6 +50,7 @@ from contracts.models import (
 )
 from contracts.providers import get_provider
 from contracts.terms import basis_points_of, fund_by_dates, late_penalty_minor
+from kamai.states import move
 from kamai.translations import in_every_language
 from ledger import chart
 from ledger.money import MoneyError, format_minor, from_minor, to_minor
@@ -108,12 +111,32 @@ def _claim_key(key: str, *, user, action: str, object_id: int, params: dict | No
 
 
 def _move_milestone(milestone: Milestone, to_state: str) -> None:
-    if to_state not in MILESTONE_TRANSITIONS[milestone.state]:
-        raise InvalidTransition(
+    def refuse(current, to):
+        return InvalidTransition(
             _("This milestone is %(state)s; it cannot be %(to)s.")
-            % {"state": milestone.get_state_display().lower(), "to": MilestoneState(to_state).label.lower()}
+            % {"state": MilestoneState(current).label.lower(), "to": MilestoneState(to).label.lower()}
         )
-    milestone.state = to_state
+
+    move(milestone, to_state, MILESTONE_TRANSITIONS, refuse)
+
+
+def _move_contract(contract: Contract, to_state: str) -> None:
+    def refuse(current, to):
+        return InvalidTransition(
+            _("This contract is %(state)s; it cannot become %(to)s.")
+            % {"state": ContractState(current).label.lower(), "to": ContractState(to).label.lower()}
+        )
+
+    move(contract, to_state, CONTRACT_TRANSITIONS, refuse)
+
+
+def _move_payin(payin: PayIn, to_state: str) -> None:
+    def refuse(current, to):
+        return InvalidTransition(
+            _("This bank transfer is already %(state)s.") % {"state": PayInState(current).label.lower()}
+        )
+
+    move(payin, to_state, PAYIN_TRANSITIONS, refuse)
 
 
 def _locked_milestone(milestone_id: int) -> Milestone:
@@ -332,9 +355,12 @@ def contract_create(
 
 
 def _activate(contract: Contract, client) -> None:
-    if ContractState.ACTIVE not in CONTRACT_TRANSITIONS[contract.state]:
-        raise InvalidTransition(_("This contract cannot be activated."))
-    contract.state = ContractState.ACTIVE
+    move(
+        contract,
+        ContractState.ACTIVE,
+        CONTRACT_TRANSITIONS,
+        lambda *_s: InvalidTransition(_("This contract cannot be activated.")),
+    )
     contract.client = client
     contract.activated_at = timezone.now()
     contract.save(update_fields=["state", "client", "activated_at"])
@@ -571,7 +597,7 @@ def _new_payin(*, contract, milestone, client, amount_minor, provider_code) -> t
     )
     started = provider.start(payin)
     if started.received:
-        payin.state = PayInState.CONFIRMED
+        _move_payin(payin, PayInState.CONFIRMED)
         payin.confirmed_at = timezone.now()
         payin.save(update_fields=["state", "confirmed_at"])
         _post_payin(payin)
@@ -692,7 +718,7 @@ def payin_confirm(*, payin: PayIn, staff, bank_reference: str, received: Decimal
         if received_minor <= 0:
             raise ContractError(_("The amount received must be more than zero."))
         payin.received_minor = None if received_minor == payin.amount_minor else received_minor
-    payin.state = PayInState.CONFIRMED
+    _move_payin(payin, PayInState.CONFIRMED)
     payin.bank_reference = bank_reference.strip()
     payin.confirmed_by = staff
     payin.confirmed_at = timezone.now()
@@ -895,7 +921,7 @@ def contract_cancel(*, contract: Contract, user, idempotency_key: str) -> Contra
             milestone.save(update_fields=["state"])
     if contract.kind == ContractKind.HOURLY and contract.client_id:
         _return_retainer(contract, user)
-    contract.state = ContractState.CANCELLED
+    _move_contract(contract, ContractState.CANCELLED)
     contract.ended_at = timezone.now()
     contract.save(update_fields=["state", "ended_at"])
     _event(contract, user, "cancelled", lambda: _("Contract cancelled."))
@@ -944,7 +970,7 @@ def _complete_if_done(contract: Contract, actor) -> None:
     }
     if contract.milestones.filter(state__in=open_states).exists():
         return
-    contract.state = ContractState.COMPLETED
+    _move_contract(contract, ContractState.COMPLETED)
     contract.ended_at = timezone.now()
     contract.save(update_fields=["state", "ended_at"])
     _event(contract, actor, "completed", lambda: _("Every milestone is settled; the contract is complete."))
@@ -980,7 +1006,7 @@ def contract_end(*, contract: Contract, user) -> Contract:
     if contract.weeks.filter(state__in=unbilled, entries__isnull=False).exists():
         raise ContractError(_("Weeks with logged time must be billed (or disputed) before the contract ends."))
     _return_retainer(contract, user)
-    contract.state = ContractState.COMPLETED
+    _move_contract(contract, ContractState.COMPLETED)
     contract.ended_at = timezone.now()
     contract.save(update_fields=["state", "ended_at"])
     _event(contract, user, "completed", lambda: _("The hourly contract ended."))
@@ -1084,13 +1110,14 @@ def _week_action(to_state: str) -> str:
 def _move_week(week: HourlyWeek, to_state: str, *, today: date | None = None) -> None:
     """The one place a week changes state: a move in WEEK_TRANSITIONS from the state the calendar gives it
     (an open week is in review once its Sunday has passed), or a refusal the user can read."""
-    current = week.state_on(today or timezone.localdate())
-    if to_state not in WEEK_TRANSITIONS[current]:
-        raise InvalidTransition(
+
+    def refuse(current, to):
+        return InvalidTransition(
             _("This week is %(state)s, so it cannot be %(action)s.")
-            % {"state": WeekState(current).label.lower(), "action": _week_action(to_state)}
+            % {"state": WeekState(current).label.lower(), "action": _week_action(to)}
         )
-    week.state = to_state
+
+    move(week, to_state, WEEK_TRANSITIONS, refuse, current=week.state_on(today or timezone.localdate()))
 
 
 @transaction.atomic
@@ -1349,7 +1376,12 @@ def dispute_decide(*, dispute: Dispute, staff, to_freelancer: Decimal, to_client
         _move_milestone(milestone, MilestoneState.RESOLVED)
         milestone.released_at = timezone.now()
         milestone.save(update_fields=["state", "released_at"])
-    dispute.state = DisputeState.DECIDED
+    move(
+        dispute,
+        DisputeState.DECIDED,
+        DISPUTE_TRANSITIONS,
+        lambda *_s: InvalidTransition(_("This dispute is already decided.")),
+    )
     dispute.to_freelancer_minor = freelancer_minor
     dispute.to_client_minor = client_minor
     dispute.decision = decision.strip()

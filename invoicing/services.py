@@ -58,6 +58,7 @@ from invoicing.models import (
     ReminderLog,
 )
 from kamai.iban import iban_is_valid
+from kamai.states import move
 from kamai.translations import in_every_language
 from ledger import chart
 from ledger.errors import ExchangeRateError, LedgerError
@@ -91,12 +92,15 @@ def _minor(amount: Decimal, currency: str, label: str, *, allow_zero: bool = Fal
 def _transition(invoice: Invoice, to_state: str) -> None:
     if to_state == invoice.state:
         return
-    if to_state not in INVOICE_TRANSITIONS.get(invoice.state, set()):
-        raise InvalidTransition(
+    move(
+        invoice,
+        to_state,
+        INVOICE_TRANSITIONS,
+        lambda current, to: InvalidTransition(
             _("A %(state)s invoice cannot become %(to)s.")
-            % {"state": invoice.get_state_display().lower(), "to": InvoiceState(to_state).label.lower()}
-        )
-    invoice.state = to_state
+            % {"state": InvoiceState(current).label.lower(), "to": InvoiceState(to).label.lower()}
+        ),
+    )
 
 
 def _event(invoice: Invoice, kind: str, message, email_to: str = "") -> InvoiceEvent:
@@ -742,7 +746,7 @@ def credit_note_issue(
             total_minor=-minor,
         )
         note.number = _next_number(freelancer, DocumentKind.CREDIT_NOTE, note.issue_date)
-        note.state = InvoiceState.SENT
+        _transition(note, InvoiceState.SENT)
         note.sent_at = timezone.now()
         note.link_nonce = secrets.token_hex(16)
         note.save()

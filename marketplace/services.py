@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import FreelancerProfile, Skill, User
 from accounts.services import freelancer_profile_ensure
 from contracts.selectors import disputes_decided_against
+from kamai.states import move
 from ledger.money import MoneyError, format_money, from_minor, to_minor
 from marketplace import search
 from marketplace.errors import InvalidTransition, MarketplaceError, NotAllowed
@@ -110,11 +111,14 @@ def job_transition(*, job: Job, client: User, to_state: str) -> Job:
     job = Job.objects.select_for_update().get(pk=job.pk)
     if job.client_id != client.pk:
         raise NotAllowed(_("Only the job's owner can change it."))
-    if to_state not in JOB_TRANSITIONS.get(job.state, set()):
-        raise InvalidTransition(
-            _("A %(state)s job cannot become %(to)s.") % {"state": job.get_state_display(), "to": to_state}
-        )
-    job.state = to_state
+    move(
+        job,
+        to_state,
+        JOB_TRANSITIONS,
+        lambda current, to: InvalidTransition(
+            _("A %(state)s job cannot become %(to)s.") % {"state": JobState(current).label, "to": to}
+        ),
+    )
     if to_state == JobState.OPEN and job.published_at is None:
         job.published_at = timezone.now()
     job.save(update_fields=["state", "published_at", "updated_at"])
@@ -258,12 +262,15 @@ def proposal_edit(
 
 
 def _proposal_move(proposal: Proposal, to_state: str) -> None:
-    if to_state not in PROPOSAL_TRANSITIONS[proposal.state]:
-        raise InvalidTransition(
+    move(
+        proposal,
+        to_state,
+        PROPOSAL_TRANSITIONS,
+        lambda current, to: InvalidTransition(
             _("A %(state)s proposal cannot be %(to)s.")
-            % {"state": proposal.get_state_display().lower(), "to": ProposalState(to_state).label.lower()}
-        )
-    proposal.state = to_state
+            % {"state": ProposalState(current).label.lower(), "to": ProposalState(to).label.lower()}
+        ),
+    )
     proposal.save(update_fields=["state", "decline_reason", "updated_at"])
 
 
@@ -336,12 +343,15 @@ def proposal_hire(*, proposal: Proposal, client: User) -> ContractOffer:
 
 
 def _offer_move(offer: ContractOffer, to_state: str) -> None:
-    if to_state not in OFFER_TRANSITIONS[offer.state]:
-        raise InvalidTransition(
+    move(
+        offer,
+        to_state,
+        OFFER_TRANSITIONS,
+        lambda current, to: InvalidTransition(
             _("An offer that is %(state)s cannot become %(to)s.")
-            % {"state": offer.get_state_display().lower(), "to": OfferState(to_state).label.lower()}
-        )
-    offer.state = to_state
+            % {"state": OfferState(current).label.lower(), "to": OfferState(to).label.lower()}
+        ),
+    )
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ from books.errors import BooksError
 from books.services import remittance_from_withdrawal
 from contracts.action_keys import claim_action_key
 from kamai.iban import bank_name_for, validate_pk_iban
+from kamai.states import move
 from ledger import chart
 from ledger.errors import InsufficientFunds, LedgerError
 from ledger.models import Account, ExchangeRate
@@ -301,10 +302,14 @@ def _move(withdrawal: Withdrawal, to_state: str, key: str) -> bool:
     if withdrawal.state == to_state and withdrawal.resolution_key == key:
         return False
     if to_state not in WITHDRAWAL_TRANSITIONS[withdrawal.state]:
-        raise InvalidTransition(
-            _("This withdrawal is already %(state)s.") % {"state": withdrawal.get_state_display().lower()}
-        )
+        raise _refuse(withdrawal.state, to_state)
     return True
+
+
+def _refuse(current: str, to_state: str) -> InvalidTransition:
+    return InvalidTransition(
+        _("This withdrawal is already %(state)s.") % {"state": WithdrawalState(current).label.lower()}
+    )
 
 
 def _notify(withdrawal: Withdrawal, subject: str, body: str) -> None:
@@ -415,7 +420,7 @@ def withdrawal_settle(
             )
         except LedgerError as error:
             raise PayoutError(str(error)) from None
-        row.state = WithdrawalState.SETTLED
+        move(row, WithdrawalState.SETTLED, WITHDRAWAL_TRANSITIONS, _refuse)
         row.bank_reference = bank_reference
         row.prc_number = prc_number
         row.realized_pkr_minor = realized_minor
@@ -462,7 +467,7 @@ def withdrawal_fail(*, withdrawal: Withdrawal, staff, reason: str, idempotency_k
             void_hold(row.hold)
         except LedgerError as error:
             raise PayoutError(str(error)) from None
-        row.state = WithdrawalState.FAILED
+        move(row, WithdrawalState.FAILED, WITHDRAWAL_TRANSITIONS, _refuse)
         row.failure_reason = reason[:500]
         row.resolution_key, row.resolved_by, row.resolved_at = key, staff, timezone.now()
         row.save()
