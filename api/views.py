@@ -4,7 +4,6 @@ need an `Idempotency-Key` header; a retry with the same key does nothing twice."
 import re
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -157,14 +156,13 @@ def token_page(request):
     """Create, replace or revoke the signed-in user's API token."""
     from rest_framework.authtoken.models import Token
 
-    from api.models import TokenScope
+    from api import services
 
     if request.method == "POST":
-        with transaction.atomic():
-            Token.objects.filter(user=request.user).delete()
-            if request.POST.get("action") == "rotate":
-                token = Token.objects.create(user=request.user)
-                TokenScope.objects.create(token=token, read_only=bool(request.POST.get("read_only")))
+        if request.POST.get("action") == "rotate":
+            services.api_token_replace(user=request.user, read_only=bool(request.POST.get("read_only")))
+        else:
+            services.api_token_revoke(user=request.user)
         return redirect("api_token")
     token = Token.objects.filter(user=request.user).select_related("scope").first()
     read_only = bool(token and getattr(token, "scope", None) and token.scope.read_only)

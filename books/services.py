@@ -381,6 +381,13 @@ def budget_set(*, user, category: str, monthly_pkr: Decimal) -> Budget | None:
     return budget
 
 
+@transaction.atomic
+def budgets_set(*, user, amounts: dict[str, Decimal]) -> None:
+    """Set every category's monthly budget at once (zero clears one): all of them are saved or none."""
+    for category, amount in amounts.items():
+        budget_set(user=user, category=category, monthly_pkr=amount)
+
+
 def recurring_add(
     *, user, kind: str, label: str, amount: Decimal, currency: str, day_of_month: int, category: str = ""
 ) -> RecurringItem:

@@ -424,8 +424,7 @@ def budget(request):
     existing = {b.category: b.monthly_pkr for b in Budget.objects.filter(user=request.user)}
     form = BudgetForm(request.POST or None, budgets=existing)
     if request.method == "POST" and form.is_valid():
-        for category, amount in form.cleaned_data.items():
-            services.budget_set(user=request.user, category=category, monthly_pkr=amount)
+        services.budgets_set(user=request.user, amounts=form.cleaned_data)
         messages.success(request, _("Budget saved."))
         return redirect("budget")
     lines = selectors.budget_actuals(user=request.user, month=month)

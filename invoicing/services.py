@@ -393,6 +393,15 @@ def _write_lines(invoice: Invoice, lines: list[LineInput], taxes: list[TaxInput]
 
 
 @transaction.atomic
+def invoice_save(*, issue: bool = False, **draft) -> Invoice:
+    """Save a draft (`invoice_save_draft`'s arguments) and, with `issue`, issue it: both happen or neither."""
+    invoice = invoice_save_draft(**draft)
+    if issue:
+        invoice = invoice_issue(invoice=invoice, freelancer=draft["freelancer"])
+    return invoice
+
+
+@transaction.atomic
 def invoice_save_draft(
     *,
     freelancer,

@@ -3,7 +3,6 @@ clients and invoices (anyone else's are 404s); the client link needs no login an
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -121,7 +120,8 @@ def _invoice_initial(request, client=None) -> dict:
 
 def _invoice_form_save(request, form, invoice=None):
     data = form.cleaned_data
-    return services.invoice_save_draft(
+    return services.invoice_save(
+        issue="issue" in request.POST,
         freelancer=request.user,
         invoice=invoice,
         client=data["client"],
@@ -153,10 +153,7 @@ def invoice_create(request):
     form = InvoiceForm(request.POST or None, freelancer=request.user, initial=_invoice_initial(request, client))
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():  # saving and sending succeed together or not at all
-                invoice = _invoice_form_save(request, form)
-                if "issue" in request.POST:
-                    invoice = services.invoice_issue(invoice=invoice, freelancer=request.user)
+            invoice = _invoice_form_save(request, form)  # saving and sending succeed together or not at all
         except InvoicingError as error:
             form.add_error(None, str(error))
         else:
@@ -205,10 +202,7 @@ def invoice_edit(request, pk):
     form = InvoiceForm(request.POST or None, freelancer=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                invoice = _invoice_form_save(request, form, invoice)
-                if "issue" in request.POST:
-                    invoice = services.invoice_issue(invoice=invoice, freelancer=request.user)
+            invoice = _invoice_form_save(request, form, invoice)
         except InvoicingError as error:
             form.add_error(None, str(error))
         else:

@@ -49,3 +49,40 @@ def test_state_changes_only_through_the_transition_helper():
 def test_the_check_sees_every_way_of_setting_a_state():
     source = "a.state = 1\nb.state, c = 2, 3\nsetattr(d, 'state', 4)\ne.state_on = 5\nf = g.state\n"
     assert state_assignments(source) == [1, 2, 3]
+
+
+# (`.update` is left out: views update context dicts all the time.)
+WRITES = {"save", "delete", "create", "bulk_create", "get_or_create", "update_or_create"}
+
+
+def writes_in(source: str) -> list[tuple[int, str]]:
+    """Calls in a views module that write or open a transaction themselves instead of calling a service."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITES:
+            receiver = node.func.value
+            # `services.x.create(...)`-style names are services; `Model.objects.create`, `obj.save()` are not.
+            if isinstance(receiver, ast.Name) and receiver.id.endswith("services"):
+                continue
+            found.append((node.lineno, node.func.attr))
+        elif isinstance(node, ast.With):
+            for item in node.items:
+                call = item.context_expr
+                if isinstance(call, ast.Call) and getattr(call.func, "attr", "") == "atomic":
+                    found.append((node.lineno, "atomic"))
+    return found
+
+
+def test_views_write_only_through_services():
+    found = [
+        f"{relative}:{line} .{name}()"
+        for relative, source in python_files()
+        if relative.name == "views.py" or "views" in relative.parts
+        for line, name in writes_in(source)
+    ]
+    assert found == [], "move these writes into a service: " + ", ".join(found)
+
+
+def test_the_view_check_sees_writes():
+    source = "Token.objects.create(user=u)\nrow.save()\nservices.thing_create(x=1)\nwith transaction.atomic():\n pass\n"
+    assert sorted(writes_in(source)) == [(1, "create"), (2, "save"), (4, "atomic")]
