@@ -6,6 +6,7 @@ import uuid
 from functools import partial
 from urllib.parse import urlsplit
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +46,7 @@ def endpoint_create(*, user, url: str, events: list[str]) -> Endpoint:
     if not chosen or len(chosen) != len(set(events)):
         raise WebhookError(_("Choose at least one event."))
     # Locking the user's row keeps two simultaneous requests from passing the limit together.
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if Endpoint.objects.filter(user=user).count() >= MAX_ENDPOINTS_PER_USER:
         raise WebhookError(
             _("You can have at most %(count)d webhook endpoints; delete one first.") % {"count": MAX_ENDPOINTS_PER_USER}
