@@ -24,8 +24,10 @@ def verify(secret: str, header: str, body: bytes, tolerance: int = 300) -> bool:
     """The verification documented in docs/API.md, word for word."""
     parts = dict(item.split("=", 1) for item in header.split(","))
     timestamp = int(parts["t"])
-    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, parts["v1"]) and abs(time.time() - timestamp) <= tolerance
+    signed = f"{timestamp}.".encode() + body
+    expected = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    fresh = abs(time.time() - timestamp) <= tolerance
+    return fresh and hmac.compare_digest(expected, parts["v1"])
 
 
 def endpoint(user, url, chosen=tuple(events.EVENTS)):
