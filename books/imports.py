@@ -27,6 +27,7 @@ from ledger import chart
 from ledger.errors import LedgerError
 from ledger.money import RATE_DECIMAL_PLACES, to_minor
 from ledger.services import Leg, post_transactions
+from webhooks import services as webhooks
 
 BATCH_SIZE = 1000
 # Fingerprints asked about per query: far below any SQLite build's variable limit (999 on old builds).
@@ -272,6 +273,7 @@ def statement_import_run(*, import_id: int) -> StatementImport:
     imp.created_count = len(new_rows)
     imp.status, imp.finished_at = ImportStatus.DONE, timezone.now()
     imp.save(update_fields=["created_count", "status", "finished_at", "processed_rows"])
+    webhooks.import_finished(imp)
     return imp
 
 
@@ -316,4 +318,5 @@ def _insert_entries(entries: list[Entry]) -> None:
 def _failed(imp: StatementImport, errors: list[str]) -> StatementImport:
     imp.status, imp.errors, imp.finished_at = ImportStatus.FAILED, errors, timezone.now()
     imp.save(update_fields=["status", "errors", "finished_at"])
+    webhooks.import_finished(imp)
     return imp

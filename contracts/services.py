@@ -64,6 +64,8 @@ from ledger.services import (
     platform_fees_account,
     post_transaction,
 )
+from webhooks import services as webhooks
+from webhooks.events import MILESTONE_FUNDED, MILESTONE_RELEASED
 
 
 @dataclass(frozen=True)
@@ -563,6 +565,7 @@ def _fund_from_client_funds(milestone: Milestone, actor) -> None:
     _move_milestone(milestone, MilestoneState.FUNDED)
     milestone.funded_at = timezone.now()
     milestone.save(update_fields=["state", "penalty_minor", "funded_at"])
+    webhooks.milestone_event(MILESTONE_FUNDED, milestone)
     penalty = (
         _(" including a late penalty of %(p)s") % {"p": format_minor(milestone.penalty_minor, currency)}
         if milestone.penalty_minor
@@ -817,6 +820,7 @@ def _release(milestone: Milestone, actor, *, automatic: bool) -> None:
     )
     milestone.released_at = timezone.now()
     milestone.save(update_fields=["state", "released_at"])
+    webhooks.milestone_event(MILESTONE_RELEASED, milestone)
 
     def how() -> str:
         return _("released automatically after the review window") if automatic else _("approved and released")

@@ -66,6 +66,8 @@ from ledger.fx import exchange_rate_on
 from ledger.models import Transaction
 from ledger.money import MoneyError, check_currency, format_minor, from_minor, quantize_rate, to_minor
 from ledger.services import Leg, convert_currency, personal_account, post_transaction, reverse_transaction
+from webhooks import services as webhooks
+from webhooks.events import INVOICE_PAID, INVOICE_VIEWED
 
 LINK_SALT = "invoicing.client-link"
 MAX_LINES = 50
@@ -194,6 +196,7 @@ def invoice_record_view(*, invoice: Invoice) -> Invoice:
     if row.state == InvoiceState.SENT:
         _transition(row, InvoiceState.VIEWED)
     row.save(update_fields=["first_viewed_at", "state", "updated_at"])
+    webhooks.invoice_event(INVOICE_VIEWED, row)
     _event(row, EventKind.VIEWED, lambda: _("The client opened the invoice link."))
     return row
 
@@ -703,6 +706,7 @@ def payment_record(
         )
         if invoice.state == InvoiceState.PAID:
             _event(invoice, EventKind.PAID, lambda: _("Paid in full."))
+            webhooks.invoice_event(INVOICE_PAID, invoice)
         return payment
 
 

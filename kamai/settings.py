@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "tax",
     "insights",
     "api",
+    "webhooks",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -280,6 +281,11 @@ KAMAI_BANK_DETAILS = {
 KAMAI_MIN_WITHDRAWAL = {"USD": "10", "EUR": "10", "GBP": "10", "AED": "40", "PKR": "2500"}
 # Staff must say why when the PKR a bank credits is further than this from the expected payout (basis points).
 KAMAI_PAYOUT_TOLERANCE_BP = int(os.environ.get("KAMAI_PAYOUT_TOLERANCE_BP", "200"))
+
+# --- Webhooks: https only; plain http to this machine only in development (or tests) ---------------------------
+KAMAI_WEBHOOKS_ALLOW_HTTP = env_bool("KAMAI_WEBHOOKS_ALLOW_HTTP", False)
+# Wait before the 2nd, 3rd, ... attempt; one more attempt than there are waits (6 in all).
+KAMAI_WEBHOOK_BACKOFF_SECONDS = [30, 120, 600, 3600, 6 * 3600]
 
 # --- Security --------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -27,6 +27,7 @@ urlpatterns = [
     path("books/", include("books.urls")),
     path("tax/", include("tax.urls")),
     path("api/", include("api.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("insights/", include("insights.urls")),
 ]
 

@@ -58,6 +58,7 @@ from payouts.models import (
     WithdrawalState,
 )
 from payouts.selectors import pkr_rate
+from webhooks import services as webhooks
 
 MAX_KEY_LENGTH = 100
 
@@ -434,6 +435,7 @@ def withdrawal_settle(
             remittance_from_withdrawal(withdrawal=row)
         except BooksError as error:
             raise PayoutError(str(error)) from None
+        webhooks.withdrawal_settled(row)
         received = (
             format_minor(realized_minor, "PKR") if realized_minor is not None else format_minor(sent_minor, currency)
         )
