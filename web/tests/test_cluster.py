@@ -12,6 +12,7 @@ PgBouncer or Redis is missing.
 """
 
 import html
+import io
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import time
 import uuid
+import zipfile
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -357,6 +359,10 @@ class Visitor:
         return [html.unescape(href) for href in re.findall(rf'href="({pattern})"', self.text)]
 
 
+def _errors(page: str) -> str:
+    return "\n".join(re.findall(r'class="errorlist[^"]*">(.*?)</ul>', page, re.S)) or page[-3000:]
+
+
 def _iban(bank_and_account: str) -> str:
     digits = "".join(str(int(c, 36)) for c in bank_and_account + "PK00")
     return f"PK{98 - int(digits) % 97:02d}{bank_and_account}"
@@ -437,23 +443,29 @@ def test_the_journey_alternating_between_two_web_processes(cluster):
 
     # Fund in escrow (the sandbox provider).
     client.get(contract_path)
+    milestone = re.search(r"/milestones/(\d+)/fund/", client.text).group(1)
     client.submit(r"/milestones/\d+/fund/$", {"provider": "sandbox"})
-    milestone = re.search(r"/milestones/(\d+)/", client.form(r"/milestones/\d+/").get("action", "")).group(1)
+    assert cluster.sql(f"SELECT state FROM contracts_milestone WHERE id = {int(milestone)}") == [("funded",)]
 
     # Deliver with a file; the client downloads it through the other process.
-    delivered = os.urandom(48 * 1024) + b"the delivered site"
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as site:
+        site.writestr("site/index.html", "<h1>Salon</h1>")
+        site.writestr("site/photo.bin", os.urandom(48 * 1024))
+    delivered = archive.getvalue()
     worker.get(f"/milestones/{milestone}/submit/")
     worker.submit(
         field="message",
         data={"message": "The site is live at the salon's domain."},
         files={"file": ("site.zip", delivered, "application/zip")},
     )
+    assert worker.url == contract_path, _errors(worker.text)
     client.get(contract_path)
     file_path = client.links(r"/deliveries/\d+/file/")[0]
     assert client.get(file_path).content == delivered
     assert client.get(file_path).content == delivered  # and through the first process too
-    stored = list((cluster.workdir / "media").rglob("site*.zip"))
-    assert len(stored) == 1, stored
+    stored = [path for path in (cluster.workdir / "media").rglob("*") if path.is_file()]
+    assert [path.read_bytes() for path in stored] == [delivered], stored  # one copy, on the shared disk
 
     # Approve, after the confirmation page.
     client.submit(rf"/milestones/{milestone}/approve/$")
