@@ -468,6 +468,7 @@ def test_the_journey_alternating_between_two_web_processes(cluster):
     assert [path.read_bytes() for path in stored] == [delivered], stored  # one copy, on the shared disk
 
     # Approve, after the confirmation page.
+    client.get(contract_path)
     client.submit(rf"/milestones/{milestone}/approve/$")
     client.submit(rf"/milestones/{milestone}/approve/$", field="confirm")
     assert "Approved and released" in client.text
@@ -501,7 +502,7 @@ def test_the_journey_alternating_between_two_web_processes(cluster):
     worker.get("/withdrawals/new/")
     worker.submit(field="amount", data={"amount": "400"})
     assert cluster.sql("SELECT state FROM payouts_withdrawal") == [("requested",)]
-    assert cluster.manage("shell", "-c", SETTLE, direct=False).strip() == "settled"
+    assert cluster.manage("shell", "-c", SETTLE, direct=False).split()[-1] == "settled"
 
     # Invoice a direct client and send it.
     worker.get("/invoices/clients/new/")
