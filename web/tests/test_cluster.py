@@ -445,7 +445,7 @@ def test_the_journey_alternating_between_two_web_processes(cluster):
     client.get(contract_path)
     milestone = re.search(r"/milestones/(\d+)/fund/", client.text).group(1)
     client.submit(r"/milestones/\d+/fund/$", {"provider": "sandbox"})
-    assert cluster.sql(f"SELECT state FROM contracts_milestone WHERE id = {int(milestone)}") == [("funded",)]
+    assert cluster.sql("SELECT state FROM contracts_milestone WHERE id = %s", [int(milestone)]) == [("funded",)]
 
     # Deliver with a file; the client downloads it through the other process.
     archive = io.BytesIO()
@@ -508,11 +508,13 @@ def test_the_journey_alternating_between_two_web_processes(cluster):
     worker.get("/invoices/clients/new/")
     worker.submit(field="email", data={"name": "Brightline Labs", "email": "ap@brightline.test"})
     worker.get("/invoices/new/")
-    line = worker.form(field="client")
-    description = next(name for name, _ in line["fields"] if re.search(r"desc", name))
-    quantity, price = (next(n for n, _ in line["fields"] if re.search(w, n)) for w in ("qty|quantity", "price"))
-    worker.submit(field="client", data={description: "Booking site", quantity: "1", price: "500"}, button=("issue", "1"))
-    assert re.fullmatch(r"/invoices/\d+/", worker.url), worker.url
+    invoice_client = re.search(r'name="client"[^>]*>.*?<option value="(\d+)"', worker.text, re.S).group(1)
+    worker.submit(
+        field="client",
+        data={"client": invoice_client, "l1_description": "Booking site", "l1_quantity": "1", "l1_price": "500"},
+        button=("issue", "1"),
+    )
+    assert re.fullmatch(r"/invoices/\d+/", worker.url), _errors(worker.text)
     assert cluster.sql("SELECT count(*) FROM invoicing_invoice WHERE number <> ''") == [(1,)]
 
     # Import a statement: stored by one web process, imported by a consumer, watched through both.
@@ -521,15 +523,14 @@ def test_the_journey_alternating_between_two_web_processes(cluster):
     import_path = worker.url
     deadline = time.monotonic() + 60
     while True:
-        status = cluster.sql(f"SELECT status FROM books_statementimport WHERE id = {int(import_path.split('/')[-2])}")
+        status = cluster.sql(
+            "SELECT status FROM books_statementimport WHERE id = %s", [int(import_path.split("/")[-2])]
+        )
         if status[0][0] in ("done", "failed") or time.monotonic() > deadline:
             break
         worker.get(import_path)
         time.sleep(0.5)
     assert status == [("done",)], status
-    assert "import_statement" in (cluster.workdir / "consumer1.log").read_text() + (
-        cluster.workdir / "consumer2.log"
-    ).read_text() or True
 
     # Each web process served both people.
     assert client.sent > 20 and worker.sent > 20
