@@ -220,7 +220,7 @@ USE_TZ = True
 
 # --- Static and uploaded files ---------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 # Uploads go to a private S3-compatible bucket when S3_BUCKET is set, to MEDIA_ROOT otherwise (kamai/storage.py).
 S3_BUCKET = os.environ.get("S3_BUCKET", "")
 STORAGES = {
@@ -248,6 +248,9 @@ KAMAI_IMAGE_MAX_SIDE = 1600
 KAMAI_THUMBNAIL_SIDE = 400
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Statements with more rows than this are imported by the worker, batch by batch (books/imports.py).
+BOOKS_IMPORT_BACKGROUND_ROWS = int(os.environ.get("BOOKS_IMPORT_BACKGROUND_ROWS") or "2000")
 
 # --- E-mail: every message goes through the Huey worker ----------------------------------------
 EMAIL_BACKEND = "kamai.mail.QueuedEmailBackend"
