@@ -1,8 +1,8 @@
 """The cluster test: Kamai as deployed on more than one machine, in one test.
 
 Starts a fresh PostgreSQL database behind PgBouncer in transaction mode, two gunicorn web processes on two
-ports and two Huey consumers that both run the scheduler, all sharing one Redis database and one uploads
-folder. A client and a freelancer then go through the whole journey over plain HTTP (sign in, post, propose,
+ports and two Huey consumers that both run the scheduler, all sharing one Redis database and one private
+bucket on a real S3-compatible server (moto's, started by web/tests/conftest.py). A client and a freelancer then go through the whole journey over plain HTTP (sign in, post, propose,
 hire, fund, deliver a file, approve, withdraw, invoice, import a statement), every request going to the other
 web process than the one before. Sessions, CSRF, rate limits, uploads and downloads must hold across the
 processes, the periodic jobs must run once a minute however many schedulers run, and the ledger must balance.
@@ -136,14 +136,29 @@ class Cluster:
 
 
 @pytest.fixture(scope="session")
-def cluster():
+def cluster(request):
     reason = _unavailable()
     if reason:
         if os.environ.get("CI") and os.environ.get("DATABASE_URL", "").startswith("postgres"):
             raise RuntimeError(f"CI must be able to run the cluster test: {reason}")
         pytest.skip(reason)
+    import boto3
     import psycopg
     import redis
+
+    from web.tests.conftest import S3_KEYS, S3_REGION
+
+    # Uploads go to a private bucket on the real S3-compatible server the suite starts (moto's).
+    s3_endpoint = request.getfixturevalue("s3_endpoint")
+    bucket = f"kamai-cluster-{uuid.uuid4().hex[:10]}"
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name=S3_REGION,
+        aws_access_key_id=S3_KEYS["access_key"],
+        aws_secret_access_key=S3_KEYS["secret_key"],
+    )
+    s3.create_bucket(Bucket=bucket)
 
     started = time.monotonic()
     admin_url = os.environ["DATABASE_URL"]
@@ -156,6 +171,7 @@ def cluster():
     workdir = Path(tempfile.mkdtemp(prefix="kamai-cluster-"))
     workdir.chmod(0o755)
     cluster = Cluster(workdir, database, admin_url)
+    cluster.s3, cluster.bucket = s3, bucket
     redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
     queue = redis.Redis.from_url(redis_url)
     queue.flushdb()
@@ -170,6 +186,12 @@ def cluster():
             "ALLOWED_HOSTS": "127.0.0.1",
             "REDIS_URL": redis_url,
             "MEDIA_ROOT": str(workdir / "media"),
+            "S3_BUCKET": bucket,
+            "S3_ENDPOINT_URL": s3_endpoint,
+            "S3_REGION": S3_REGION,
+            "S3_ADDRESSING_STYLE": "path",
+            "AWS_ACCESS_KEY_ID": S3_KEYS["access_key"],
+            "AWS_SECRET_ACCESS_KEY": S3_KEYS["secret_key"],
             "STATIC_ROOT": str(workdir / "static"),
             "KAMAI_VAR_DIR": str(workdir / "var"),
             "KAMAI_SITE_URL": "http://127.0.0.1",
@@ -464,8 +486,11 @@ def test_the_journey_alternating_between_two_web_processes(cluster):
     file_path = client.links(r"/deliveries/\d+/file/")[0]
     assert client.get(file_path).content == delivered
     assert client.get(file_path).content == delivered  # and through the first process too
-    stored = [path for path in (cluster.workdir / "media").rglob("*") if path.is_file()]
-    assert [path.read_bytes() for path in stored] == [delivered], stored  # one copy, on the shared disk
+    # One copy, in the bucket (not on either machine's disk): uploaded through one process, read by the other.
+    objects = cluster.s3.list_objects_v2(Bucket=cluster.bucket).get("Contents", [])
+    assert len(objects) == 1, objects
+    assert cluster.s3.get_object(Bucket=cluster.bucket, Key=objects[0]["Key"])["Body"].read() == delivered
+    assert not [path for path in (cluster.workdir / "media").rglob("*") if path.is_file()]
 
     # Approve, after the confirmation page.
     client.get(contract_path)
