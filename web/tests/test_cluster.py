@@ -2,10 +2,11 @@
 
 Starts a fresh PostgreSQL database behind PgBouncer in transaction mode, two gunicorn web processes on two
 ports and two Huey consumers that both run the scheduler, all sharing one Redis database and one private
-bucket on a real S3-compatible server (moto's, started by web/tests/conftest.py). A client and a freelancer then go through the whole journey over plain HTTP (sign in, post, propose,
-hire, fund, deliver a file, approve, withdraw, invoice, import a statement), every request going to the other
-web process than the one before. Sessions, CSRF, rate limits, uploads and downloads must hold across the
-processes, the periodic jobs must run once a minute however many schedulers run, and the ledger must balance.
+bucket on a real S3-compatible server (moto's, started by web/tests/conftest.py). A client and a freelancer
+then go through the whole journey over plain HTTP (sign in, post, propose, hire, fund, deliver a file,
+approve, withdraw, invoice, import a statement), every request going to the other web process than the one
+before. Sessions, CSRF, rate limits, uploads and downloads must hold across the processes, the periodic jobs
+must run once a minute however many schedulers run, and the ledger must balance.
 
 Runs in `make test` on PostgreSQL (CI installs PgBouncer); skips on SQLite, and locally when gunicorn,
 PgBouncer or Redis is missing.
