@@ -25,7 +25,7 @@ RESPONSE_CHARS = 1000
 SIGNATURE_HEADER = "Kamai-Signature"
 
 
-def backoff_seconds() -> list[float]:
+def backoff_seconds() -> list[int]:
     return list(getattr(settings, "KAMAI_WEBHOOK_BACKOFF_SECONDS", DEFAULT_BACKOFF_SECONDS))
 
 
@@ -75,7 +75,7 @@ def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str, bool]:
         return None, f"{type(error).__name__}: {error}"[:RESPONSE_CHARS], False
 
 
-def attempt(delivery_id: int) -> float | None:
+def attempt(delivery_id: int) -> int | None:
     """Make the next attempt if one is due. Returns the seconds to wait before the next one, or None when
     there is nothing more to do (sent, given up, not due, or another worker has it)."""
     now = timezone.now()

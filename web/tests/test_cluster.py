@@ -73,7 +73,7 @@ def _free_port(ports: range) -> int:
     raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1}")
 
 
-def _wait_for_port(port: int, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
+def _wait_for_port(port: int, process: subprocess.Popen, log: Path, seconds: int = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -118,7 +118,7 @@ class Cluster:
         self.processes.append(process)
         return process, log
 
-    def manage(self, *args: str, direct: bool = True, timeout: float = 300) -> str:
+    def manage(self, *args: str, direct: bool = True, timeout: int = 300) -> str:
         env = {**self.env, "DATABASE_URL": self.direct_url} if direct else self.env
         done = subprocess.run(
             [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
