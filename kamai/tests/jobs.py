@@ -1,0 +1,18 @@
+"""Jobs for the observability tests only (imported by kamai/tests/urls.py)."""
+
+import logging
+
+from huey.contrib.djhuey import task
+
+logger = logging.getLogger("kamai.tests.jobs")
+
+
+@task()
+def logging_job(note: str) -> str:
+    logger.info("job ran: %s", note)
+    return note
+
+
+@task()
+def failing_job() -> None:
+    raise RuntimeError("the job failed on purpose")
