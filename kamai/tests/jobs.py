@@ -16,3 +16,9 @@ def logging_job(note: str) -> str:
 @task()
 def failing_job() -> None:
     raise RuntimeError("the job failed on purpose")
+
+
+@task(retries=1)
+def flaky_job() -> None:
+    logger.info("flaky attempt")
+    raise RuntimeError("fails every time")

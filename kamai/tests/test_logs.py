@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from kamai.logs import JOB_REQUEST_ID_KWARG, JsonFormatter, RequestIdFilter, clean_request_id
-from kamai.tests.jobs import logging_job
+from kamai.tests.jobs import flaky_job, logging_job
 
 
 @pytest.fixture
@@ -97,6 +97,23 @@ def test_a_queued_job_carries_the_id_through_its_serialised_message(db, json_lin
     line = next(line for line in json_lines() if line["message"] == "job ran: queued")
     assert line["request_id"] == "from-the-web"
     assert logs.current_request_id() is None
+
+
+def test_a_retried_job_keeps_the_id(db, json_lines):
+    from huey.contrib.djhuey import HUEY
+
+    from kamai import logs
+
+    token = logs._request_id.set("retry-me")
+    try:
+        task = flaky_job.s()
+        HUEY._emit("enqueued", task)
+        data = HUEY.serialize_task(task)
+    finally:
+        logs._request_id.reset(token)
+    HUEY.execute(HUEY.deserialize_task(data))  # fails, and immediate mode runs the retry at once
+    attempts = [line for line in json_lines() if line["message"] == "flaky attempt"]
+    assert [line["request_id"] for line in attempts] == ["retry-me", "retry-me"]
 
 
 def test_exceptions_are_in_the_json_line():
