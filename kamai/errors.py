@@ -1,7 +1,13 @@
 """Error reporting to Sentry, switched on by SENTRY_DSN (settings call init_sentry)."""
 
 
-def init_sentry(*, dsn: str, environment: str = "", release: str = "", traces_sample_rate: float = 0.0) -> None:
+def init_sentry(
+    *,
+    dsn: str,
+    environment: str = "",
+    release: str = "",
+    traces_sample_rate: float = 0.0,  # float-ok: a share of requests, not money
+) -> None:
     """Report unhandled errors in views and in Huey jobs. No personal data is sent (no user e-mails, cookies
     or request bodies), and no performance traces unless SENTRY_TRACES_SAMPLE_RATE asks for a share."""
     import sentry_sdk

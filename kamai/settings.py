@@ -352,18 +352,19 @@ LOGGING = {
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
-        "none": {"class": "logging.NullHandler"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
-        # The worker's lines go up to the console handler above (JSON when asked): run_huey adds a handler of
-        # its own, in its own format, only to a "huey" logger that has none.
-        "huey": {"handlers": ["none"]},
     },
 }
+if LOG_FORMAT == "json":
+    # The worker's lines go only to the console handler above, as JSON: run_huey adds a handler of its own, in
+    # its own format, to a "huey" logger that has none.
+    LOGGING["handlers"]["none"] = {"class": "logging.NullHandler"}
+    LOGGING["loggers"]["huey"] = {"handlers": ["none"]}
 
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
 if SENTRY_DSN:
@@ -373,5 +374,5 @@ if SENTRY_DSN:
         dsn=SENTRY_DSN,
         environment=os.environ.get("SENTRY_ENVIRONMENT", ""),
         release=os.environ.get("SENTRY_RELEASE", ""),
-        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or "0"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or "0"),  # float-ok: a share of requests
     )

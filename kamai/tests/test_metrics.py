@@ -11,7 +11,7 @@ from kamai.tests.jobs import failing_job, logging_job
 TOKEN = "scrape-token-0123456789"
 
 
-def value(name: str, **labels) -> float:
+def value(name: str, **labels):
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
