@@ -115,3 +115,19 @@ def test_ledger_postings_are_counted_when_the_transaction_commits(db, django_cap
     assert value("kamai_ledger_transactions_total", kind=kind) >= transactions_before + 1
     assert value("kamai_ledger_postings_total", kind=kind) >= postings_before + 2
     assert_ledger_clean()
+
+
+def test_an_unreachable_queue_leaves_out_its_length_not_the_whole_scrape(client, settings, db, monkeypatch):
+    from huey.contrib.djhuey import HUEY
+
+    settings.METRICS_TOKEN = TOKEN
+
+    def unreachable():
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(HUEY, "pending_count", unreachable)
+    response = scrape(client)
+    assert response.status_code == 200
+    body = samples(response.content)
+    assert ("kamai_queue_length", ()) not in body
+    assert any(name == "kamai_http_requests_total" for name, _ in body)
