@@ -89,6 +89,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line carries the request id and the time counted is the whole response's.
+    "kamai.logs.RequestIdMiddleware",
+    "kamai.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -341,10 +344,24 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# --- Observability (docs/OPERATIONS.md, "Observability") ---------------------------------------------
+# /metrics answers a scraper sending "Authorization: Bearer <METRICS_TOKEN>" (and staff with two factors).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "kamai.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "kamai.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -352,3 +369,19 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+if LOG_FORMAT == "json":
+    # The worker's lines go only to the console handler above, as JSON: run_huey adds a handler of its own, in
+    # its own format, to a "huey" logger that has none.
+    LOGGING["handlers"]["none"] = {"class": "logging.NullHandler"}
+    LOGGING["loggers"]["huey"] = {"handlers": ["none"]}
+
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from kamai.errors import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", ""),
+        release=os.environ.get("SENTRY_RELEASE", ""),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or "0"),  # float-ok: a share of requests
+    )

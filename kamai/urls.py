@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from kamai.metrics import metrics_view
 from web import views as web_views
 
 admin.site.site_header = "Kamai administration"
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("dashboard/", web_views.dashboard, name="dashboard"),
     path("healthz", web_views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
