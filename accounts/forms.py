@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.countries import country_choices
 from accounts.images import check_image, check_photo
 from accounts.models import Availability, City, ClientProfile, FreelancerProfile, Hat, Language, Skill
+from common.ids import parse_id
 from ledger.money import CURRENCY_CHOICES, MoneyError, parse_amount
-from web.ids import parse_id
 
 
 class SkillsField(forms.ModelMultipleChoiceField):

@@ -47,10 +47,20 @@ def freelancer_profile_ensure(*, user: User) -> FreelancerProfile:
     return profile
 
 
-def _index(profile: FreelancerProfile) -> None:
-    from marketplace.search import index_freelancer  # marketplace builds on accounts, not the reverse
+# Apps above accounts that keep something derived from a profile (marketplace's search index) register here
+# in AppConfig.ready; accounts imports none of them.
+_PROFILE_LISTENERS: list = []
 
-    index_freelancer(profile)
+
+def on_profile_changed(listener) -> None:
+    """Call `listener(profile)` after every write that changes a freelancer profile's text or skills."""
+    if listener not in _PROFILE_LISTENERS:
+        _PROFILE_LISTENERS.append(listener)
+
+
+def _index(profile: FreelancerProfile) -> None:
+    for listener in _PROFILE_LISTENERS:
+        listener(profile)
 
 
 def client_profile_ensure(*, user: User) -> ClientProfile:

@@ -3,7 +3,6 @@ from django.urls import path, re_path
 from accounts import views
 
 urlpatterns = [
-    path("f/<slug:slug>/", views.freelancer_public, name="freelancer_public"),
     path("me/profile/", views.freelancer_profile_edit, name="freelancer_profile_edit"),
     path("me/client/", views.client_profile_edit, name="client_profile_edit"),
     path("me/portfolio/new/", views.portfolio_item_edit, name="portfolio_item_new"),

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -10,20 +9,6 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, services
 from accounts.forms import ClientProfileForm, FreelancerProfileForm, HatForm, PhotoForm, PortfolioItemForm
 from accounts.models import COMMON_TIME_ZONES, ClientProfile, FreelancerProfile, PortfolioItem
-
-
-def freelancer_public(request, slug):
-    try:
-        profile = selectors.freelancer_public_profile(slug=slug)
-    except FreelancerProfile.DoesNotExist:
-        raise Http404 from None
-    from marketplace.selectors import visible_reviews_of
-
-    return render(
-        request,
-        "accounts/freelancer_public.html",
-        {"profile": profile, "reviews": visible_reviews_of(profile.user, limit=5)},
-    )
 
 
 @login_required

@@ -1,9 +1,9 @@
-"""The API's rate limit: the same per-user counters as the pages (web/throttles.py), so DRF answers 429
+"""The API's rate limit: the same per-user counters as the pages (common/throttles.py), so DRF answers 429
 with a Retry-After header from them."""
 
 from rest_framework.throttling import BaseThrottle
 
-from web.throttles import throttle_hit
+from common.throttles import throttle_hit
 
 
 class PerUserThrottle(BaseThrottle):

@@ -38,11 +38,11 @@ from books.models import (
     Remittance,
     StatementImport,
 )
+from common.files import private_file_response
+from common.pagination import CountedPaginator
 from ledger.money import from_minor
 from tax.rules import fiscal_year
 from tax.selectors import receipt_rule, status_of
-from web.files import private_file_response
-from web.pagination import CountedPaginator
 
 PAGE_SIZE = 50
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kamai.translations import in_reader_language
+from common.translations import in_reader_language
 from ledger.money import CURRENCY_CHOICES, from_minor
 
 

@@ -22,6 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.states import move
+from common.translations import in_every_language
 from contracts.action_keys import claim_action_key
 from contracts.errors import ContractError, InvalidTransition, NotAllowed
 from contracts.models import (
@@ -50,8 +52,6 @@ from contracts.models import (
 )
 from contracts.providers import get_provider
 from contracts.terms import basis_points_of, fund_by_dates, late_penalty_minor
-from kamai.states import move
-from kamai.translations import in_every_language
 from ledger import chart
 from ledger.money import MoneyError, format_minor, from_minor, to_minor
 from ledger.selectors import account_balance_minor, natural_minor

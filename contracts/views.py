@@ -12,6 +12,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.confirm import confirmation_page, confirmed
+from common.decorators import staff_required
+from common.files import private_file_response
+from common.throttles import throttle
 from contracts import selectors, services
 from contracts.errors import ContractError
 from contracts.forms import (
@@ -31,10 +35,6 @@ from contracts.forms import (
 from contracts.models import Contract, ContractState, ContractVersion, Delivery, Dispute, Evidence, HourlyWeek, PayIn
 from contracts.terms import basis_points_of, percent
 from ledger.money import MoneyError, format_money, from_minor, parse_amount
-from web.confirm import confirmation_page, confirmed
-from web.decorators import staff_required
-from web.files import private_file_response
-from web.throttles import throttle
 
 
 def _contract_for(request, pk) -> Contract:

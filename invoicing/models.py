@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kamai.translations import in_reader_language
+from common.translations import in_reader_language
 from ledger.money import CURRENCY_CHOICES, convert, from_minor, to_minor
 
 

@@ -11,11 +11,11 @@ from decimal import Decimal
 from django.db.models import BigIntegerField, ExpressionWrapper, F, Max, QuerySet
 from django.shortcuts import get_object_or_404
 
+from common.spreadsheets import safe_csv_writer
 from invoicing.models import OPEN_STATES, Client, DocumentKind, Invoice, InvoiceState, Payment, RecurringTemplate
 from ledger.errors import ExchangeRateError
 from ledger.fx import exchange_rate_on
 from ledger.money import convert, from_minor
-from web.spreadsheets import safe_csv_writer
 
 DUE_EXPR = ExpressionWrapper(F("total_minor") - F("paid_minor") - F("credited_minor"), output_field=BigIntegerField())
 AGEING_BUCKETS = ["current", "1-30", "31-60", "61-90", "90+"]

@@ -25,6 +25,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.iban import iban_is_valid
+from common.states import move
+from common.translations import in_every_language
 from contracts.action_keys import claim_action_key
 from invoicing.calculations import (
     LineInput,
@@ -57,9 +60,6 @@ from invoicing.models import (
     ReminderKind,
     ReminderLog,
 )
-from kamai.iban import iban_is_valid
-from kamai.states import move
-from kamai.translations import in_every_language
 from ledger import chart
 from ledger.errors import ExchangeRateError, LedgerError
 from ledger.fx import exchange_rate_on

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.confirm import confirmation_page, confirmed
 from invoicing import selectors, services
 from invoicing.errors import InvoicingError
 from invoicing.forms import (
@@ -26,7 +27,6 @@ from invoicing.forms import (
 from invoicing.models import InvoiceState, PaymentMethod
 from invoicing.pdf import invoice_pdf, pdf_filename
 from ledger.money import format_money
-from web.confirm import confirmation_page, confirmed
 
 # --- Clients ---------------------------------------------------------------------------------------------
 

@@ -308,7 +308,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# --- Per-user limits (web/throttles.py), counted in the cache: windows of <count>/<period> ------------
+# --- Per-user limits (common/throttles.py), counted in the cache: windows of <count>/<period> ------------
 KAMAI_THROTTLES = {
     "message": "20/m,300/h",
     "proposal": "10/h,40/d",

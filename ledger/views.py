@@ -8,12 +8,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.spreadsheets import safe_csv_writer
 from ledger import selectors
 from ledger.chart import TxnKind
 from ledger.models import Account
 from ledger.money import from_minor
 from ledger.references import links_for
-from web.spreadsheets import safe_csv_writer
 
 STATEMENT_PAGE_SIZE = 50
 

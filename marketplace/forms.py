@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.countries import country_choices
 from accounts.forms import SkillsField
 from accounts.models import Availability, City
+from common.widgets import PlainCheckboxSelectMultiple, PlainSelect
 from ledger.forms import clean_money
 from ledger.money import CURRENCY_CHOICES
 from marketplace.models import BudgetType, Duration, ExperienceLevel, Visibility
 from marketplace.services import MilestonePlan
-from web.widgets import PlainCheckboxSelectMultiple, PlainSelect
 
 MAX_MILESTONES = 6
 

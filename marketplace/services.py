@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import FreelancerProfile, Skill, User
 from accounts.services import freelancer_profile_ensure
+from common.states import move
 from contracts.selectors import disputes_decided_against
-from kamai.states import move
 from ledger.money import MoneyError, format_money, from_minor, to_minor
 from marketplace import search
 from marketplace.errors import InvalidTransition, MarketplaceError, NotAllowed

@@ -3,6 +3,7 @@ from django.urls import path
 from marketplace import views
 
 urlpatterns = [
+    path("f/<slug:slug>/", views.freelancer_public, name="freelancer_public"),
     path("jobs/", views.job_search, name="job_search"),
     path("jobs/new/", views.job_create, name="job_create"),
     path("jobs/mine/", views.my_jobs, name="my_jobs"),

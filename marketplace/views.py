@@ -11,9 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import selectors as account_selectors
 from accounts.models import FreelancerProfile, Hat
 from accounts.selectors import freelancer_profile_or_default
 from accounts.services import client_profile_ensure, user_switch_hat
+from common.confirm import confirmed
+from common.throttles import throttle
 from marketplace import selectors, services
 from marketplace.errors import MarketplaceError
 from marketplace.forms import (
@@ -27,8 +30,6 @@ from marketplace.forms import (
 )
 from marketplace.models import ContractOffer, Job, JobState, OfferState, Proposal
 from marketplace.offer_terms import terms_of_offer, terms_of_proposal
-from web.confirm import confirmed
-from web.throttles import throttle
 
 
 def _wear(request, hat: str) -> None:
@@ -458,3 +459,17 @@ def client_dashboard_context(user) -> dict:
         "offers": selectors.offers_for(user).filter(client=user, state__in=["offered", "accepted"])[:5],
         "to_review": selectors.offers_awaiting_review(user)[:5],
     }
+
+
+def freelancer_public(request, slug):
+    """A freelancer's public profile with their latest visible reviews (the profile is accounts', the reviews
+    the marketplace's, so the page lives here, above both)."""
+    try:
+        profile = account_selectors.freelancer_public_profile(slug=slug)
+    except FreelancerProfile.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "accounts/freelancer_public.html",
+        {"profile": profile, "reviews": selectors.visible_reviews_of(profile.user, limit=5)},
+    )

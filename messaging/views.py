@@ -8,14 +8,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from common.files import private_file_response
+from common.ids import parse_id
+from common.throttles import throttle
 from marketplace.models import ContractOffer, Job, Proposal
 from messaging import selectors, services
 from messaging.errors import MessagingError, NotAllowed
 from messaging.forms import MessageForm
 from messaging.models import Conversation, Message
-from web.files import private_file_response
-from web.ids import parse_id
-from web.throttles import throttle
 
 
 def _conversation_for(request, pk) -> Conversation:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import User
-from kamai.iban import iban_mod97
+from common.iban import iban_mod97
 from ledger.models import ExchangeRate, RateSource
 from ledger.money import convert, to_minor
 from ledger.services import freelancer_wallet_account

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kamai.iban import validate_pk_iban
+from common.iban import validate_pk_iban
 from ledger.money import CURRENCY_CHOICES, MoneyError, parse_amount
 from payouts.models import DEFAULT_PURPOSE_CODE, BankAccountKind
 from payouts.selectors import bank_accounts_for

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kamai.iban import format_iban
+from common.iban import format_iban
 from ledger.money import CURRENCY_CHOICES, from_minor
 
 DEFAULT_PURPOSE_CODE = "9186"  # SBP purpose code for IT services exports: what a freelancer's payout is

@@ -30,9 +30,9 @@ from django.utils.translation import gettext as _
 
 from books.errors import BooksError
 from books.services import remittance_from_withdrawal
+from common.iban import bank_name_for, validate_pk_iban
+from common.states import move
 from contracts.action_keys import claim_action_key
-from kamai.iban import bank_name_for, validate_pk_iban
-from kamai.states import move
 from ledger import chart
 from ledger.errors import InsufficientFunds, LedgerError
 from ledger.models import Account, ExchangeRate

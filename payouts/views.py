@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.confirm import confirmation_page, confirmed
+from common.decorators import staff_required
 from payouts import selectors, services
 from payouts.errors import PayoutError
 from payouts.fees import WITHDRAWAL_FEES
 from payouts.forms import BankAccountForm, FailForm, SettleForm, WithdrawalForm
 from payouts.models import BankAccount, Withdrawal
-from web.confirm import confirmation_page, confirmed
-from web.decorators import staff_required
 
 
 def _key(request, form) -> str:

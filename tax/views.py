@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from books import charts
 from books import selectors as books
 from books.models import EntryKind
+from common.pagination import CountedPaginator
 from tax import rules, selectors
 from tax.forms import TaxProfileForm
 from tax.models import TaxProfile
 from tax.services import TaxError, tax_profile_update
-from web.pagination import CountedPaginator
 
 
 def _valid_year(label: str) -> str:

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kamai.states import move
+from common.states import move
 from webhooks.errors import WebhookError
 
 MAX_ENDPOINTS_PER_USER = 5

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from web.confirm import confirmation_page, confirmed
+from common.confirm import confirmation_page, confirmed
 from webhooks import services
 from webhooks.errors import WebhookError
 from webhooks.events import EVENTS

@@ -17,7 +17,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent
 PORT = 8123
-PASSWORD = "kamai-demo-2026"  # the public demo password (accounts/management/commands/seed_demo.py)
+PASSWORD = "kamai-demo-2026"  # the public demo password (web/management/commands/seed_demo.py)
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1100, "height": 900}
 

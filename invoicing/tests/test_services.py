@@ -8,12 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from common.iban import iban_is_valid
 from invoicing import services
 from invoicing.calculations import LineInput, TaxInput, compute_totals
 from invoicing.errors import InvoicingError
 from invoicing.models import INVOICE_TRANSITIONS, Invoice, InvoiceState, Payment
 from invoicing.tests.factories import ClientFactory, make_invoice
-from kamai.iban import iban_is_valid
 from ledger.models import Account, ExchangeRate, Transaction, personal_book
 
 pytestmark = pytest.mark.django_db

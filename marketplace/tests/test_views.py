@@ -235,7 +235,7 @@ def test_search_refuses_ids_no_skill_can_have(client, path, skill):
 
 
 def test_an_id_is_ascii_digits_within_64_bits():
-    from web.ids import MAX_ID, parse_id
+    from common.ids import MAX_ID, parse_id
 
     assert parse_id(str(MAX_ID)) == MAX_ID
     assert parse_id(str(MAX_ID + 1)) is None

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from kamai.iban import validate_pk_iban
+from common.iban import validate_pk_iban
 from ledger.models import ExchangeRate
 from ledger.services import Leg, freelancer_wallet_account, platform_bank_account, post_transaction
 from payouts import demo

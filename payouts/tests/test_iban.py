@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from kamai.iban import bank_name_for, format_iban, iban_mod97, normalize_iban, validate_pk_iban
+from common.iban import bank_name_for, format_iban, iban_mod97, normalize_iban, validate_pk_iban
 from payouts.tests.helpers import make_iban
 
 

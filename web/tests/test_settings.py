@@ -85,7 +85,7 @@ def test_behind_pgbouncer_server_side_cursors_are_off():
 def test_the_escrow_bank_iban_passes_kamais_own_iban_check():
     from django.conf import settings
 
-    from kamai.iban import validate_pk_iban
+    from common.iban import validate_pk_iban
 
     assert validate_pk_iban(settings.KAMAI_BANK_DETAILS["iban"]) == settings.KAMAI_BANK_DETAILS["iban"]
 

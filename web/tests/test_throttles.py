@@ -6,13 +6,13 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from common.throttles import parse_limit
 from contracts.tests.helpers import fixed_contract
 from marketplace.models import Invitation, Job, Proposal
 from marketplace.tests.factories import make_client, make_freelancer, make_job
 from marketplace.tests.test_views import job_form
 from messaging.models import Message
 from messaging.services import conversation_start
-from web.throttles import parse_limit
 
 pytestmark = pytest.mark.django_db
 

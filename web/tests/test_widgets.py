@@ -1,6 +1,6 @@
 from django import forms
 
-from web.widgets import PlainCheckboxSelectMultiple, PlainSelect
+from common.widgets import PlainCheckboxSelectMultiple, PlainSelect
 
 CHOICES = [("", "Any"), ("PK", "Pakistan"), ("GB", "United Kingdom & <Northern Ireland>")]
 
