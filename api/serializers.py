@@ -97,3 +97,130 @@ class BalanceSerializer(serializers.Serializer):
 
 class FundSerializer(serializers.Serializer):
     provider = serializers.ChoiceField(choices=["bank_transfer", "sandbox"])
+
+
+class MinorMoneyField(MoneyField):
+    """Money stored in minor units (paisa, cents), shown as a decimal string with its currency."""
+
+    def to_representation(self, obj):
+        from ledger.money import from_minor
+
+        minor = getattr(obj, self.amount_attr)
+        currency = obj
+        for part in self.currency_attr.split("."):
+            currency = getattr(currency, part)
+        return None if minor is None else {"amount": str(from_minor(minor, currency)), "currency": currency}
+
+
+# Some visible character, no NUL: what a trimmed, non-blank CharField accepts, said so a client can check it.
+TEXT_PATTERN = r"^[^\x00]*[^\s\x00-\x1f\x7f\x85][^\x00]*$"
+
+
+def Text(*, max_length: int, **kwargs) -> serializers.CharField:
+    from django.core.validators import RegexValidator
+
+    return serializers.CharField(max_length=max_length, validators=[RegexValidator(TEXT_PATTERN)], **kwargs)
+
+
+def DecimalString(*, whole_digits: int, decimal_places: int, **kwargs) -> serializers.DecimalField:
+    """A non-negative decimal sent as a string ("1.5"), documented with the exact pattern it is checked
+    against, so a value the schema allows is never a 400. Limits beyond the digits are the service's (a 409)."""
+
+    pattern = rf"^[0-9]{{1,{whole_digits}}}(\.[0-9]{{1,{decimal_places}}})?$"
+
+    @extend_schema_field({"type": "string", "pattern": pattern, "example": "1.50"})
+    class Field(serializers.DecimalField):
+        def to_internal_value(self, data):
+            import re
+
+            if not isinstance(data, str) or not re.fullmatch(pattern, data):
+                self.fail("invalid")
+            return super().to_internal_value(data)
+
+    return Field(max_digits=whole_digits + decimal_places, decimal_places=decimal_places, **kwargs)
+
+
+class SubmitSerializer(serializers.Serializer):
+    message = Text(max_length=5000)
+
+
+class SubmitUploadSerializer(SubmitSerializer):
+    file = serializers.FileField(required=False)
+
+
+class ChangesSerializer(serializers.Serializer):
+    note = Text(max_length=2000)
+
+
+class DeliverySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    message = serializers.CharField()
+    file_name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class TimeEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    minutes = serializers.IntegerField()
+    memo = serializers.CharField()
+
+
+class TimeEntryCreateSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    hours = DecimalString(whole_digits=2, decimal_places=2)
+    memo = Text(max_length=300)
+
+
+class WeekSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    contract = serializers.IntegerField(source="contract_id")
+    week_start = serializers.DateField()
+    week_end = serializers.DateField()
+    state = serializers.SerializerMethodField()
+    minutes = serializers.SerializerMethodField()
+    billed = MinorMoneyField(amount="billed_minor", currency="contract.currency")
+    shortfall = MinorMoneyField(amount="shortfall_minor", currency="contract.currency")
+    review_ends_on = serializers.DateField()
+
+    def get_state(self, week) -> str:
+        from django.utils import timezone
+
+        return week.state_on(timezone.localdate())
+
+    def get_minutes(self, week) -> int:
+        return sum(entry.minutes for entry in week.entries.all())
+
+
+class WeekDetailSerializer(WeekSerializer):
+    entries = TimeEntrySerializer(many=True, read_only=True)
+
+
+class DisputeOpenSerializer(serializers.Serializer):
+    reason = Text(max_length=5000)
+
+
+class EvidenceCreateSerializer(serializers.Serializer):
+    text = Text(max_length=5000)
+
+
+class EvidenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    # The author's display name (never an e-mail address), as the dispute page shows it.
+    author = serializers.CharField(source="author.name")
+    text = serializers.CharField()
+    file_name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class DisputeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    contract = serializers.IntegerField(source="contract_id")
+    milestone = serializers.IntegerField(source="milestone_id", allow_null=True)
+    week = serializers.IntegerField(source="week_id", allow_null=True)
+    state = serializers.CharField()
+    reason = serializers.CharField()
+    amount = MinorMoneyField(amount="amount_minor", currency="contract.currency")
+    decision = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    evidence = EvidenceSerializer(many=True, read_only=True)
