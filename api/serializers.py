@@ -116,6 +116,15 @@ class MinorMoneyField(MoneyField):
 TEXT_PATTERN = r"^[^\x00]*[^\s\x00-\x1f\x7f\x85][^\x00]*$"
 
 
+def _no_nul():
+    from django.core.validators import RegexValidator
+
+    return RegexValidator(r"^[^\x00]*$")
+
+
+NO_NUL = _no_nul()
+
+
 def Text(*, max_length: int, **kwargs) -> serializers.CharField:
     from django.core.validators import RegexValidator
 
@@ -224,3 +233,62 @@ class DisputeSerializer(serializers.Serializer):
     decision = serializers.CharField()
     created_at = serializers.DateTimeField()
     evidence = EvidenceSerializer(many=True, read_only=True)
+
+
+class MyJobSerializer(JobSerializer):
+    state = serializers.CharField()
+    visibility = serializers.CharField()
+    duration = serializers.CharField()
+    experience_level = serializers.CharField()
+    currency = serializers.CharField()
+    proposal_count = serializers.IntegerField(required=False, default=0)
+
+
+class JobCreateSerializer(serializers.Serializer):
+    title = Text(max_length=140)
+    description = Text(max_length=10000)
+    skills = serializers.ListField(child=serializers.SlugField(max_length=80), max_length=50)
+    budget_type = serializers.ChoiceField(choices=["fixed", "hourly"])
+    currency = serializers.ChoiceField(choices=["PKR", "USD", "EUR", "GBP", "AED", "SAR", "CAD", "AUD"])
+    budget_min = DecimalString(whole_digits=10, decimal_places=2)
+    budget_max = DecimalString(whole_digits=10, decimal_places=2)
+    duration = serializers.ChoiceField(choices=["under_week", "weeks", "months", "quarter_plus", "long"])
+    experience_level = serializers.ChoiceField(choices=["entry", "intermediate", "expert"])
+    visibility = serializers.ChoiceField(choices=["public", "invite_only"], default="public")
+    publish = serializers.BooleanField(default=False, help_text="Open the job at once instead of saving a draft.")
+
+
+class ProposalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    job = serializers.IntegerField(source="job_id")
+    job_title = serializers.CharField(source="job.title")
+    # The freelancer's display name, never an e-mail address.
+    freelancer = serializers.CharField(source="freelancer.name")
+    cover_letter = serializers.CharField()
+    bid = MoneyField(amount="bid")
+    duration = serializers.CharField()
+    state = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ProposalCreateSerializer(serializers.Serializer):
+    cover_letter = Text(max_length=8000)
+    bid = DecimalString(whole_digits=10, decimal_places=2, help_text="In the job's currency.")
+    duration = serializers.ChoiceField(choices=["under_week", "weeks", "months", "quarter_plus", "long"])
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="", validators=[NO_NUL])
+
+
+class OfferSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    job = serializers.IntegerField(source="job_id")
+    job_title = serializers.CharField(source="job.title")
+    proposal = serializers.IntegerField(source="proposal_id")
+    client = serializers.CharField(source="client.name")
+    freelancer = serializers.CharField(source="freelancer.name")
+    budget_type = serializers.CharField()
+    amount = MoneyField(amount="amount")
+    state = serializers.CharField()
+    created_at = serializers.DateTimeField()

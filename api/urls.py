@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import contract_views, problems, views
+from api import contract_views, marketplace_views, problems, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
@@ -28,6 +28,17 @@ urlpatterns = [
     path("weeks/<int:pk>/dispute/", contract_views.WeekDispute.as_view(), name="api_week_dispute"),
     path("disputes/<int:pk>/", contract_views.DisputeDetail.as_view(), name="api_dispute"),
     path("disputes/<int:pk>/evidence/", contract_views.EvidenceAdd.as_view(), name="api_evidence_add"),
+    path("jobs/mine/", marketplace_views.MyJobs.as_view(), name="api_my_jobs"),
+    path("jobs/<int:pk>/publish/", marketplace_views.JobPublish.as_view(), name="api_job_publish"),
+    path("jobs/<int:pk>/close/", marketplace_views.JobClose.as_view(), name="api_job_close"),
+    path("jobs/<int:pk>/proposals/", marketplace_views.JobProposals.as_view(), name="api_job_proposals"),
+    path("proposals/mine/", marketplace_views.MyProposals.as_view(), name="api_my_proposals"),
+    path("proposals/<int:pk>/shortlist/", marketplace_views.ProposalShortlist.as_view(), name="api_proposal_shortlist"),
+    path("proposals/<int:pk>/decline/", marketplace_views.ProposalDecline.as_view(), name="api_proposal_decline"),
+    path("proposals/<int:pk>/hire/", marketplace_views.ProposalHire.as_view(), name="api_proposal_hire"),
+    path("offers/", marketplace_views.MyOffers.as_view(), name="api_offers"),
+    path("offers/<int:pk>/accept/", marketplace_views.OfferAccept.as_view(), name="api_offer_accept"),
+    path("offers/<int:pk>/decline/", marketplace_views.OfferDecline.as_view(), name="api_offer_decline"),
     # Last: any other /api/ address answers a 404 problem, not the HTML page.
     re_path(r"^.*$", problems.not_found, name="api_not_found"),
 ]
