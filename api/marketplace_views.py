@@ -3,6 +3,7 @@ object checks as the pages (a job's proposals are its owner's; a proposal is its
 an offer is its two parties'); anyone else gets a 404 problem."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import ListAPIView
@@ -82,7 +83,7 @@ class MyJobs(ListAPIView):
         skills = list(Skill.objects.filter(slug__in=data["skills"]))
         unknown = sorted(set(data["skills"]) - {skill.slug for skill in skills})
         if unknown:
-            raise ValidationError({"skills": [f"{slug}: ?" for slug in unknown]})
+            raise ValidationError({"skills": [_("There is no skill “%(slug)s”.") % {"slug": slug} for slug in unknown]})
 
         def create():
             account_services.client_profile_ensure(user=request.user)

@@ -236,6 +236,7 @@ class DisputeSerializer(serializers.Serializer):
 
 
 class MyJobSerializer(JobSerializer):
+    published_at = serializers.DateTimeField(allow_null=True)  # a draft is not published yet
     state = serializers.CharField()
     visibility = serializers.CharField()
     duration = serializers.CharField()
@@ -247,7 +248,9 @@ class MyJobSerializer(JobSerializer):
 class JobCreateSerializer(serializers.Serializer):
     title = Text(max_length=140)
     description = Text(max_length=10000)
-    skills = serializers.ListField(child=serializers.SlugField(max_length=80), max_length=50)
+    skills = serializers.ListField(
+        child=serializers.SlugField(max_length=80), max_length=50, required=False, default=list
+    )
     budget_type = serializers.ChoiceField(choices=["fixed", "hourly"])
     currency = serializers.ChoiceField(choices=["PKR", "USD", "EUR", "GBP", "AED", "SAR", "CAD", "AUD"])
     budget_min = DecimalString(whole_digits=10, decimal_places=2)
