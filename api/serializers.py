@@ -248,8 +248,9 @@ class MyJobSerializer(JobSerializer):
 class JobCreateSerializer(serializers.Serializer):
     title = Text(max_length=140)
     description = Text(max_length=10000)
+    # Skill slugs, listed in the schema as they are in the database (a made-up slug is a 400).
     skills = serializers.ListField(
-        child=serializers.SlugField(max_length=80), max_length=50, required=False, default=list
+        child=serializers.ChoiceField(choices=[]), max_length=50, required=False, default=list
     )
     budget_type = serializers.ChoiceField(choices=["fixed", "hourly"])
     currency = serializers.ChoiceField(choices=["PKR", "USD", "EUR", "GBP", "AED", "SAR", "CAD", "AUD"])
@@ -259,6 +260,12 @@ class JobCreateSerializer(serializers.Serializer):
     experience_level = serializers.ChoiceField(choices=["entry", "intermediate", "expert"])
     visibility = serializers.ChoiceField(choices=["public", "invite_only"], default="public")
     publish = serializers.BooleanField(default=False, help_text="Open the job at once instead of saving a draft.")
+
+    def __init__(self, *args, **kwargs):
+        from accounts.models import Skill
+
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].child.choices = list(Skill.objects.order_by("slug").values_list("slug", flat=True))
 
 
 class ProposalSerializer(serializers.Serializer):
