@@ -11,3 +11,16 @@ class TokenScope(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token_id} ({'read-only' if self.read_only else 'full'})"
+
+
+class KeyedResult(models.Model):
+    """What an API POST that creates something made under its Idempotency-Key: a replay of the same request
+    answers with this object instead of creating a second one. Purged with its key."""
+
+    action_key = models.OneToOneField(
+        "contracts.ActionKey", primary_key=True, on_delete=models.CASCADE, related_name="api_result"
+    )
+    object_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.action_key_id} -> {self.object_id}"

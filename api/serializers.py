@@ -97,3 +97,208 @@ class BalanceSerializer(serializers.Serializer):
 
 class FundSerializer(serializers.Serializer):
     provider = serializers.ChoiceField(choices=["bank_transfer", "sandbox"])
+
+
+class MinorMoneyField(MoneyField):
+    """Money stored in minor units (paisa, cents), shown as a decimal string with its currency."""
+
+    def to_representation(self, obj):
+        from ledger.money import from_minor
+
+        minor = getattr(obj, self.amount_attr)
+        currency = obj
+        for part in self.currency_attr.split("."):
+            currency = getattr(currency, part)
+        return None if minor is None else {"amount": str(from_minor(minor, currency)), "currency": currency}
+
+
+# Some visible character, no NUL: what a trimmed, non-blank CharField accepts, said so a client can check it.
+TEXT_PATTERN = r"^[^\x00]*[^\s\x00-\x1f\x7f\x85][^\x00]*$"
+
+
+def _no_nul():
+    from django.core.validators import RegexValidator
+
+    return RegexValidator(r"^[^\x00]*$")
+
+
+NO_NUL = _no_nul()
+
+
+def Text(*, max_length: int, **kwargs) -> serializers.CharField:
+    from django.core.validators import RegexValidator
+
+    return serializers.CharField(max_length=max_length, validators=[RegexValidator(TEXT_PATTERN)], **kwargs)
+
+
+def DecimalString(*, whole_digits: int, decimal_places: int, **kwargs) -> serializers.DecimalField:
+    """A non-negative decimal sent as a string ("1.5"), documented with the exact pattern it is checked
+    against, so a value the schema allows is never a 400. Limits beyond the digits are the service's (a 409)."""
+
+    pattern = rf"^[0-9]{{1,{whole_digits}}}(\.[0-9]{{1,{decimal_places}}})?$"
+
+    @extend_schema_field({"type": "string", "pattern": pattern, "example": "1.50"})
+    class Field(serializers.DecimalField):
+        def to_internal_value(self, data):
+            import re
+
+            if not isinstance(data, str) or not re.fullmatch(pattern, data):
+                self.fail("invalid")
+            return super().to_internal_value(data)
+
+    return Field(max_digits=whole_digits + decimal_places, decimal_places=decimal_places, **kwargs)
+
+
+class SubmitSerializer(serializers.Serializer):
+    message = Text(max_length=5000)
+
+
+class SubmitUploadSerializer(SubmitSerializer):
+    file = serializers.FileField(required=False)
+
+
+class ChangesSerializer(serializers.Serializer):
+    note = Text(max_length=2000)
+
+
+class DeliverySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    message = serializers.CharField()
+    file_name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class TimeEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    minutes = serializers.IntegerField()
+    memo = serializers.CharField()
+
+
+class TimeEntryCreateSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    hours = DecimalString(whole_digits=2, decimal_places=2)
+    memo = Text(max_length=300)
+
+
+class WeekSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    contract = serializers.IntegerField(source="contract_id")
+    week_start = serializers.DateField()
+    week_end = serializers.DateField()
+    state = serializers.SerializerMethodField()
+    minutes = serializers.SerializerMethodField()
+    billed = MinorMoneyField(amount="billed_minor", currency="contract.currency")
+    shortfall = MinorMoneyField(amount="shortfall_minor", currency="contract.currency")
+    review_ends_on = serializers.DateField()
+
+    def get_state(self, week) -> str:
+        from django.utils import timezone
+
+        return week.state_on(timezone.localdate())
+
+    def get_minutes(self, week) -> int:
+        return sum(entry.minutes for entry in week.entries.all())
+
+
+class WeekDetailSerializer(WeekSerializer):
+    entries = TimeEntrySerializer(many=True, read_only=True)
+
+
+class DisputeOpenSerializer(serializers.Serializer):
+    reason = Text(max_length=5000)
+
+
+class EvidenceCreateSerializer(serializers.Serializer):
+    text = Text(max_length=5000)
+
+
+class EvidenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    # The author's display name (never an e-mail address), as the dispute page shows it.
+    author = serializers.CharField(source="author.name")
+    text = serializers.CharField()
+    file_name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class DisputeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    contract = serializers.IntegerField(source="contract_id")
+    milestone = serializers.IntegerField(source="milestone_id", allow_null=True)
+    week = serializers.IntegerField(source="week_id", allow_null=True)
+    state = serializers.CharField()
+    reason = serializers.CharField()
+    amount = MinorMoneyField(amount="amount_minor", currency="contract.currency")
+    decision = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+
+class MyJobSerializer(JobSerializer):
+    published_at = serializers.DateTimeField(allow_null=True)  # a draft is not published yet
+    state = serializers.CharField()
+    visibility = serializers.CharField()
+    duration = serializers.CharField()
+    experience_level = serializers.CharField()
+    currency = serializers.CharField()
+    proposal_count = serializers.IntegerField(required=False, default=0)
+
+
+class JobCreateSerializer(serializers.Serializer):
+    title = Text(max_length=140)
+    description = Text(max_length=10000)
+    # Skill slugs, listed in the schema as they are in the database (a made-up slug is a 400).
+    skills = serializers.ListField(
+        child=serializers.ChoiceField(choices=[]), max_length=50, required=False, default=list
+    )
+    budget_type = serializers.ChoiceField(choices=["fixed", "hourly"])
+    currency = serializers.ChoiceField(choices=["PKR", "USD", "EUR", "GBP", "AED", "SAR", "CAD", "AUD"])
+    budget_min = DecimalString(whole_digits=10, decimal_places=2)
+    budget_max = DecimalString(whole_digits=10, decimal_places=2)
+    duration = serializers.ChoiceField(choices=["under_week", "weeks", "months", "quarter_plus", "long"])
+    experience_level = serializers.ChoiceField(choices=["entry", "intermediate", "expert"])
+    visibility = serializers.ChoiceField(choices=["public", "invite_only"], default="public")
+    publish = serializers.BooleanField(default=False, help_text="Open the job at once instead of saving a draft.")
+
+    def __init__(self, *args, **kwargs):
+        from accounts.models import Skill
+
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].child.choices = list(Skill.objects.order_by("slug").values_list("slug", flat=True))
+
+
+class ProposalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    job = serializers.IntegerField(source="job_id")
+    job_title = serializers.CharField(source="job.title")
+    # The freelancer's display name, never an e-mail address.
+    freelancer = serializers.CharField(source="freelancer.name")
+    cover_letter = serializers.CharField()
+    bid = MoneyField(amount="bid")
+    duration = serializers.CharField()
+    state = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ProposalCreateSerializer(serializers.Serializer):
+    cover_letter = Text(max_length=8000)
+    bid = DecimalString(whole_digits=10, decimal_places=2, help_text="In the job's currency.")
+    duration = serializers.ChoiceField(choices=["under_week", "weeks", "months", "quarter_plus", "long"])
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="", validators=[NO_NUL])
+
+
+class OfferSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    job = serializers.IntegerField(source="job_id")
+    job_title = serializers.CharField(source="job.title")
+    proposal = serializers.IntegerField(source="proposal_id")
+    client = serializers.CharField(source="client.name")
+    freelancer = serializers.CharField(source="freelancer.name")
+    budget_type = serializers.CharField()
+    amount = MoneyField(amount="amount")
+    state = serializers.CharField()
+    created_at = serializers.DateTimeField()

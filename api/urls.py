@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import problems, views
+from api import contract_views, marketplace_views, problems, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
@@ -13,6 +13,32 @@ urlpatterns = [
     path("contracts/<int:pk>/", views.ContractDetail.as_view(), name="api_contract"),
     path("milestones/<int:pk>/fund/", views.MilestoneFund.as_view(), name="api_milestone_fund"),
     path("milestones/<int:pk>/approve/", views.MilestoneApprove.as_view(), name="api_milestone_approve"),
+    path("milestones/<int:pk>/submit/", contract_views.MilestoneSubmit.as_view(), name="api_milestone_submit"),
+    path(
+        "milestones/<int:pk>/request-changes/",
+        contract_views.MilestoneRequestChanges.as_view(),
+        name="api_milestone_request_changes",
+    ),
+    path("milestones/<int:pk>/dispute/", contract_views.MilestoneDispute.as_view(), name="api_milestone_dispute"),
+    path("contracts/<int:pk>/weeks/", contract_views.ContractWeeks.as_view(), name="api_contract_weeks"),
+    path("contracts/<int:pk>/time/", contract_views.TimeEntryAdd.as_view(), name="api_time_add"),
+    path("weeks/<int:pk>/", contract_views.WeekDetail.as_view(), name="api_week"),
+    path("weeks/<int:pk>/submit/", contract_views.WeekSubmit.as_view(), name="api_week_submit"),
+    path("weeks/<int:pk>/approve/", contract_views.WeekApprove.as_view(), name="api_week_approve"),
+    path("weeks/<int:pk>/dispute/", contract_views.WeekDispute.as_view(), name="api_week_dispute"),
+    path("disputes/<int:pk>/", contract_views.DisputeDetail.as_view(), name="api_dispute"),
+    path("disputes/<int:pk>/evidence/", contract_views.EvidenceAdd.as_view(), name="api_evidence_add"),
+    path("jobs/mine/", marketplace_views.MyJobs.as_view(), name="api_my_jobs"),
+    path("jobs/<int:pk>/publish/", marketplace_views.JobPublish.as_view(), name="api_job_publish"),
+    path("jobs/<int:pk>/close/", marketplace_views.JobClose.as_view(), name="api_job_close"),
+    path("jobs/<int:pk>/proposals/", marketplace_views.JobProposals.as_view(), name="api_job_proposals"),
+    path("proposals/mine/", marketplace_views.MyProposals.as_view(), name="api_my_proposals"),
+    path("proposals/<int:pk>/shortlist/", marketplace_views.ProposalShortlist.as_view(), name="api_proposal_shortlist"),
+    path("proposals/<int:pk>/decline/", marketplace_views.ProposalDecline.as_view(), name="api_proposal_decline"),
+    path("proposals/<int:pk>/hire/", marketplace_views.ProposalHire.as_view(), name="api_proposal_hire"),
+    path("offers/", marketplace_views.MyOffers.as_view(), name="api_offers"),
+    path("offers/<int:pk>/accept/", marketplace_views.OfferAccept.as_view(), name="api_offer_accept"),
+    path("offers/<int:pk>/decline/", marketplace_views.OfferDecline.as_view(), name="api_offer_decline"),
     # Last: any other /api/ address answers a 404 problem, not the HTML page.
     re_path(r"^.*$", problems.not_found, name="api_not_found"),
 ]
