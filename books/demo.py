@@ -40,10 +40,6 @@ def seed() -> str:
     today = timezone.localdate()
     start = today - timedelta(days=400)
     rates = _rates(start, today)
-    from tax.services import tax_profile_update
-
-    tax_profile_update(user=user, service_kind="it", atl_since=start - timedelta(days=365), atl_until=None,
-                       pseb_registered_on=start - timedelta(days=200))  # fmt: skip
     if not StatementImport.objects.filter(user=user).exists():
         lines = ["Date,Description,Amount,Currency,Status,Transaction ID"]
         for n in range(24):

@@ -304,42 +304,6 @@ def remittances(*, user, start: date | None = None, end: date | None = None) -> 
     return qs.order_by("-received_on", "-id")
 
 
-def remittances_missing_prc(*, user) -> QuerySet[Remittance]:
-    from tax.rules import IT_PURPOSE_CODES
-
-    return remittances(user=user).filter(Q(prc_number="") | ~Q(purpose_code__in=IT_PURPOSE_CODES))
-
-
-def with_retention(items: list[Remittance]) -> list[Remittance]:
-    """Annotate each remittance with `may_retain` (in its currency) under the SBP rule: within a calendar
-    month the allowance is max(50% of proceeds, min(proceeds, USD 5,000)); each remittance may keep what
-    the month's allowance grew by when it arrived. Non-USD proceeds are measured in USD through PKR rates."""
-    from tax.rules import retention_allowance, retention_rule
-
-    ordered = sorted(items, key=lambda r: (r.received_on, r.pk))
-    rates = RateBook({r.currency for r in ordered} | {"USD"})
-    month_total: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    for remittance in ordered:
-        rule = retention_rule(remittance.received_on)
-        amount = remittance.amount
-        if remittance.currency == rule.floor_currency:
-            in_floor = amount
-        else:
-            own, usd = (
-                rates.rate(remittance.currency, remittance.received_on),
-                rates.rate("USD", remittance.received_on),
-            )
-            in_floor = quantize(amount * own / usd, rule.floor_currency) if own and usd else amount
-        month = (remittance.received_on.year, remittance.received_on.month)
-        before = retention_allowance(month_total[month], rule)
-        month_total[month] += in_floor
-        grew = retention_allowance(month_total[month], rule) - before
-        share = grew / in_floor if in_floor else Decimal(0)
-        remittance.may_retain = quantize(amount * share, remittance.currency)
-        remittance.retention_rule = rule
-    return items
-
-
 # --- Cash-flow forecast ---------------------------------------------------------------------------------
 
 

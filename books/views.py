@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from books import categories, charts, imports, reconciliation, selectors, services, tasks
+from books import categories, charts, imports, reconciliation, selectors, services, tasks, tax_notes
 from books import category_rules as rules
 from books.errors import BooksError
 from books.forms import (
@@ -39,10 +39,9 @@ from books.models import (
     StatementImport,
 )
 from common.files import private_file_response
+from common.fiscal import fiscal_year
 from common.pagination import CountedPaginator
 from ledger.money import from_minor
-from tax.rules import fiscal_year
-from tax.selectors import receipt_rule, status_of
 
 PAGE_SIZE = 50
 
@@ -67,8 +66,8 @@ def books_home(request):
         PAGE_SIZE,
         count=selectors.entry_count(user=request.user, kind=kind),
     ).get_page(request.GET.get("page"))
-    status = status_of(request.user)
-    rows = [(entry, receipt_rule(status, entry) if entry.kind == EntryKind.INCOME else None) for entry in page]
+    rule_of = tax_notes.income_rule_for(request.user)
+    rows = [(entry, rule_of(entry) if entry.kind == EntryKind.INCOME else None) for entry in page]
     return render(
         request,
         "books/home.html",
@@ -149,7 +148,7 @@ def income_add(request):
 @login_required
 def entry_detail(request, pk: int):
     entry = get_object_or_404(Entry, pk=pk, user=request.user)
-    rule = receipt_rule(status_of(request.user), entry) if entry.kind == EntryKind.INCOME else None
+    rule = tax_notes.income_rule_for(request.user)(entry) if entry.kind == EntryKind.INCOME else None
     reversal = entry.reversals.first()
     return render(
         request,
@@ -223,7 +222,7 @@ def entry_receipt(request, pk: int):
 
 @login_required
 def remittance_list(request):
-    items = selectors.with_retention(list(selectors.remittances(user=request.user)[:200]))
+    items = tax_notes.with_retention(list(selectors.remittances(user=request.user)[:200]))
     return render(request, "books/remittances.html", {"remittances": items})
 
 

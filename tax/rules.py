@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from common.fiscal import FiscalYear, fiscal_year, fiscal_year_label  # noqa: F401 (tax speaks in fiscal years)
 from ledger.money import quantize
 
 # --- The data -------------------------------------------------------------------------------------------
@@ -257,35 +258,6 @@ class Rule:
     @property
     def percent(self) -> Decimal:
         return _plain(self.rate * 100)
-
-
-@dataclass(frozen=True)
-class FiscalYear:
-    label: str  # "2025-26"
-    starts: date
-    ends: date
-
-    @property
-    def start_year(self) -> int:
-        return self.starts.year
-
-    def months(self) -> list[date]:
-        """First day of each fiscal month, July first."""
-        return [date(self.starts.year + (m + 6) // 12, (m + 6) % 12 + 1, 1) for m in range(12)]
-
-
-def fiscal_year_label(on: date) -> str:
-    start = on.year if on.month >= 7 else on.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
-def fiscal_year(on: date | str) -> FiscalYear:
-    """The fiscal year containing a date, or named like '2025-26' (or by its starting year, '2025')."""
-    if isinstance(on, str):
-        start = int(on.split("-")[0])
-    else:
-        start = on.year if on.month >= 7 else on.year - 1
-    return FiscalYear(f"{start}-{(start + 1) % 100:02d}", date(start, 7, 1), date(start + 1, 6, 30))
 
 
 def parse_label(text: str) -> str | None:

@@ -3,11 +3,15 @@ rule says), s.154A still to come on foreign receipts not yet remitted, normal-re
 less its share of expenses with s.153(1)(b) withholding credited, a projection to the year's end and a monthly
 set-aside. Estimates, not tax advice (tax.rules.DISCLAIMER)."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db.models import Q, QuerySet
+
 from books.models import Entry, EntryKind, ExpenseCategory
+from books.rates import RateBook
 from books.selectors import remittances, sums_total
 from ledger.money import from_minor, quantize
 from tax import rules
@@ -317,3 +321,38 @@ def statement(*, user, fy: str) -> dict:
         "remittances": est.checks,
         "expenses": expenses,
     }
+
+
+# --- Remittances: PRCs and foreign-currency retention (shown on the books' remittances page) ----------------
+
+
+def remittances_missing_prc(*, user) -> QuerySet:
+    return remittances(user=user).filter(Q(prc_number="") | ~Q(purpose_code__in=rules.IT_PURPOSE_CODES))
+
+
+def with_retention(items: list) -> list:
+    """Annotate each remittance with `may_retain` (in its currency) under the SBP rule: within a calendar
+    month the allowance is max(50% of proceeds, min(proceeds, USD 5,000)); each remittance may keep what
+    the month's allowance grew by when it arrived. Non-USD proceeds are measured in USD through PKR rates."""
+    ordered = sorted(items, key=lambda r: (r.received_on, r.pk))
+    rates = RateBook({r.currency for r in ordered} | {"USD"})
+    month_total: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for remittance in ordered:
+        rule = rules.retention_rule(remittance.received_on)
+        amount = remittance.amount
+        if remittance.currency == rule.floor_currency:
+            in_floor = amount
+        else:
+            own, usd = (
+                rates.rate(remittance.currency, remittance.received_on),
+                rates.rate("USD", remittance.received_on),
+            )
+            in_floor = quantize(amount * own / usd, rule.floor_currency) if own and usd else amount
+        month = (remittance.received_on.year, remittance.received_on.month)
+        before = rules.retention_allowance(month_total[month], rule)
+        month_total[month] += in_floor
+        grew = rules.retention_allowance(month_total[month], rule) - before
+        share = grew / in_floor if in_floor else Decimal(0)
+        remittance.may_retain = quantize(amount * share, remittance.currency)
+        remittance.retention_rule = rule
+    return items

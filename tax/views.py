@@ -136,5 +136,5 @@ def annual_statement_pdf(request, year: str):
 
 @login_required
 def prc_missing(request):
-    items = books.remittances_missing_prc(user=request.user)
+    items = selectors.remittances_missing_prc(user=request.user)
     return render(request, "tax/prc_missing.html", {"remittances": items, "it_codes": sorted(rules.IT_PURPOSE_CODES)})

@@ -104,7 +104,8 @@ def test_periodic_task_runs(db):
 
 
 def test_retention_per_month(pseb_freelancer):
-    from books.selectors import remittances, with_retention
+    from books.selectors import remittances
+    from tax.selectors import with_retention
 
     remit(pseb_freelancer, date(2025, 8, 1), "3000", "837900", "2100", "r1")  # month 3,000: all may stay
     remit(pseb_freelancer, date(2025, 8, 9), "4000", "1117200", "2800", "r2")  # 7,000: allowance 5,000 -> +2,000
