@@ -1,7 +1,6 @@
 """Creating a contract (directly or from an accepted offer) and the client accepting it."""
 
 import secrets
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -21,17 +20,9 @@ from contracts.models import (
     Milestone,
 )
 from contracts.services._common import _event, _minor, _notify
-from contracts.terms import fund_by_dates
+from contracts.terms import MilestoneTerms, fund_by_dates
 from kamai.states import move
 from ledger.money import from_minor, to_minor
-
-
-@dataclass(frozen=True)
-class MilestoneTerms:
-    title: str
-    amount: Decimal
-    due_date: date  # fund by
-    deliver_by: date | None = None
 
 
 def _terms_snapshot(contract: Contract, milestones: list[MilestoneTerms] | list[dict]) -> dict:

@@ -28,7 +28,8 @@ from contracts.services._common import (
     _release_legs,
 )
 from contracts.services.fixed_price import _complete_if_done, _refresh_job_success
-from contracts.services.hourly import _move_week, week_amount_minor, week_minutes
+from contracts.services.hourly import _move_week, week_minutes
+from contracts.terms import week_amount_minor
 from kamai.states import move
 from ledger import chart
 from ledger.money import MoneyError, format_minor, to_minor

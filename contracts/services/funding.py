@@ -2,7 +2,6 @@
 milestone or a retainer into escrow (client:funds +A · contract:escrow −A) with any late-funding penalty."""
 
 import secrets
-from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -31,7 +30,7 @@ from contracts.services._common import (
     _require_active,
     _require_client,
 )
-from contracts.terms import late_penalty_minor
+from contracts.terms import penalty_due_minor
 from ledger import chart
 from ledger.money import MoneyError, format_minor, to_minor
 from ledger.services import (
@@ -42,17 +41,6 @@ from ledger.services import (
 )
 from webhooks import services as webhooks
 from webhooks.events import MILESTONE_FUNDED
-
-
-def penalty_due_minor(milestone: Milestone, on: date | None = None) -> int:
-    contract = milestone.contract
-    return late_penalty_minor(
-        amount_minor=milestone.amount_minor,
-        due=milestone.due_date,
-        on=on or timezone.localdate(),
-        bp_per_week=contract.penalty_bp_per_week,
-        cap_bp=contract.penalty_cap_bp,
-    )
 
 
 def _post_payin(payin: PayIn) -> None:

@@ -27,6 +27,7 @@ from contracts.services._common import (
     _require_freelancer,
 )
 from contracts.services.fixed_price import escrow_balance_minor
+from contracts.terms import week_amount_minor
 from kamai.states import move
 from ledger import chart
 from ledger.money import format_minor
@@ -41,10 +42,6 @@ def week_start_of(day: date) -> date:
 
 def week_minutes(week: HourlyWeek) -> int:
     return sum(entry.minutes for entry in week.entries.all())
-
-
-def week_amount_minor(contract: Contract, minutes: int) -> int:
-    return int((Decimal(contract.hourly_rate_minor) * minutes / 60).to_integral_value(rounding="ROUND_HALF_EVEN"))
 
 
 def _locked_week(week_id: int) -> HourlyWeek:

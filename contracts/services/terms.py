@@ -13,7 +13,8 @@ from contracts.models import (
     ContractVersion,
 )
 from contracts.services._common import _event, _notify, _require_active
-from contracts.services.creation import MilestoneTerms, _create_milestones, _terms_snapshot, _validate_terms
+from contracts.services.creation import _create_milestones, _terms_snapshot, _validate_terms
+from contracts.terms import MilestoneTerms
 from ledger.money import to_minor
 
 
