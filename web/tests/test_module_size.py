@@ -13,7 +13,6 @@ SKIP_DIRS = {".venv", ".git", "migrations", "tests", "locale_vendor", "bench", "
 # grow; split it and remove it from here. (Lines as `wc -l` counts them.)
 ALLOWED_OVER_LIMIT = {
     "ledger/services.py": 731,  # the model service module (STYLE.md); split with care for its callers
-    "invoicing/models.py": 516,
 }
 
 
