@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models import ContractKind
 from contracts.providers import available_providers
-from contracts.services import MilestoneTerms
-from contracts.terms import percent
+from contracts.terms import MilestoneTerms, percent
 from ledger.forms import NumberField, clean_money
 from ledger.money import CURRENCY_CHOICES
 

@@ -24,8 +24,7 @@ from contracts.models import (
     WeekState,
     hourly_review_days,
 )
-from contracts.services import penalty_due_minor, week_amount_minor
-from contracts.terms import basis_points_of
+from contracts.terms import basis_points_of, penalty_due_minor, week_amount_minor
 from ledger import chart
 from ledger.models import Account, Posting, sum_minor
 from ledger.money import format_minor, from_minor

@@ -1,11 +1,29 @@
-"""Arithmetic of contract terms: platform fee and late-funding penalty, in integer minor units with the
-ledger's one rounding rule (ROUND_HALF_EVEN)."""
+"""Arithmetic of contract terms: platform fee, late-funding penalty and an hourly week's amount, in integer
+minor units with the ledger's one rounding rule (ROUND_HALF_EVEN); and the terms of one milestone as entered.
+Pure: services and selectors both use it, and it imports neither."""
+
+from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
 
 from ledger.money import ROUNDING
+
+if TYPE_CHECKING:
+    from contracts.models import Contract, Milestone
+
+
+@dataclass(frozen=True)
+class MilestoneTerms:
+    title: str
+    amount: Decimal
+    due_date: date  # fund by
+    deliver_by: date | None = None
 
 
 def basis_points_of(minor: int, basis_points: int) -> int:
@@ -42,3 +60,20 @@ def fund_by_dates(deliver_by: list[date], *, start: date, first_within_days: int
 def percent(basis_points: int) -> Decimal:
     """Basis points as an exact percentage: 500 -> Decimal("5"), 125 -> Decimal("1.25")."""
     return (Decimal(basis_points) / 100).normalize()
+
+
+def penalty_due_minor(milestone: Milestone, on: date | None = None) -> int:
+    """The late-funding penalty owed if the milestone is funded `on` (today by default), by its contract's terms."""
+    contract = milestone.contract
+    return late_penalty_minor(
+        amount_minor=milestone.amount_minor,
+        due=milestone.due_date,
+        on=on or timezone.localdate(),
+        bp_per_week=contract.penalty_bp_per_week,
+        cap_bp=contract.penalty_cap_bp,
+    )
+
+
+def week_amount_minor(contract: Contract, minutes: int) -> int:
+    """What `minutes` of work come to at the contract's hourly rate, rounded once to a whole minor unit."""
+    return int((Decimal(contract.hourly_rate_minor) * minutes / 60).to_integral_value(rounding=ROUNDING))

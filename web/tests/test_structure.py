@@ -86,3 +86,58 @@ def test_views_write_only_through_services():
 def test_the_view_check_sees_writes():
     source = "Token.objects.create(user=u)\nrow.save()\nservices.thing_create(x=1)\nwith transaction.atomic():\n pass\n"
     assert sorted(writes_in(source)) == [(1, "create"), (2, "save"), (4, "atomic")]
+
+
+def module_path(name: str) -> Path | None:
+    base = ROOT.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file() and ".venv" not in path.relative_to(ROOT).parts:
+            return path
+    return None
+
+
+def project_imports(name: str) -> set[str]:
+    """Our own modules that `name` imports, at the top or inside a function (a hidden import still counts)."""
+    found = set()
+    for node in ast.walk(ast.parse(module_path(name).read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return {module for module in found if module_path(module)}
+
+
+def services_reached_from(start: str) -> list[str]:
+    """Every services module that `start` reaches, each with the chain of imports that gets there."""
+    came_from, todo = {start: ""}, [start]
+    while todo:
+        module = todo.pop()
+        if "services" in module.split("."):
+            continue  # the first services module on the way is the one to report
+        for imported in sorted(project_imports(module) - came_from.keys()):
+            came_from[imported] = module
+            todo.append(imported)
+    chains = []
+    for module in sorted(came_from):
+        if "services" in module.split("."):
+            chain = [module]
+            while came_from[chain[-1]]:
+                chain.append(came_from[chain[-1]])
+            chains.append(" <- ".join(chain))
+    return chains
+
+
+def test_selectors_never_import_services():
+    # Reads sit below writes: what both need (contracts.terms, ledger.money...) lives in a lower module.
+    found = [
+        chain
+        for relative, _source in python_files()
+        if relative.name == "selectors.py"
+        for chain in services_reached_from(".".join(relative.with_suffix("").parts))
+    ]
+    assert found == [], "a selector reaches a services module: " + "; ".join(found)
+
+
+def test_the_selector_check_follows_imports():
+    assert services_reached_from("contracts.views")
+    assert any(chain.startswith("contracts.services <- ") for chain in services_reached_from("api.views"))
