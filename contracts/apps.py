@@ -6,6 +6,14 @@ class ContractsConfig(AppConfig):
     verbose_name = "Contracts and escrow"
 
     def ready(self):
+        from contracts import selectors, services
         from contracts.references import register
+        from marketplace.services import on_disputes_lost, on_offer_accepted
 
         register()
+        on_offer_accepted(services.contract_create_from_offer)
+        on_disputes_lost(
+            lambda *, freelancer: selectors.disputes_decided_against(freelancer=freelancer).values_list(
+                "contract_id", "contract__offer_id"
+            )
+        )

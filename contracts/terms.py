@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from ledger.money import ROUNDING
+from marketplace.terms import basis_points_of, fund_by_dates, percent  # noqa: F401 (the offer's terms)
 
 if TYPE_CHECKING:
     from contracts.models import Contract, Milestone
@@ -24,11 +25,6 @@ class MilestoneTerms:
     amount: Decimal
     due_date: date  # fund by
     deliver_by: date | None = None
-
-
-def basis_points_of(minor: int, basis_points: int) -> int:
-    """minor × bp / 10,000, rounded once to a whole minor unit."""
-    return int((Decimal(minor) * basis_points / 10000).to_integral_value(rounding=ROUNDING))
 
 
 def weeks_late(due: date, on: date) -> int:
@@ -43,23 +39,6 @@ def late_penalty_minor(*, amount_minor: int, due: date, on: date, bp_per_week: i
         return 0
     penalty = basis_points_of(amount_minor, bp_per_week * weeks_late(due, on))
     return min(penalty, basis_points_of(amount_minor, cap_bp))
-
-
-def fund_by_dates(deliver_by: list[date], *, start: date, first_within_days: int = 7) -> list[date]:
-    """Fund-by dates for milestones with these delivery dates, for a contract starting on `start`: the first
-    within a week of the start, each later one by the delivery date of the one before (so work on it can
-    begin when the previous is handed over); never after the milestone's own delivery date."""
-    first = start + timedelta(days=first_within_days)
-    dates = []
-    for n, deliver in enumerate(deliver_by):
-        wanted = first if n == 0 else max(first, deliver_by[n - 1])
-        dates.append(min(wanted, deliver))
-    return dates
-
-
-def percent(basis_points: int) -> Decimal:
-    """Basis points as an exact percentage: 500 -> Decimal("5"), 125 -> Decimal("1.25")."""
-    return (Decimal(basis_points) / 100).normalize()
 
 
 def penalty_due_minor(milestone: Milestone, on: date | None = None) -> int:

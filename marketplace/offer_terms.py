@@ -1,6 +1,6 @@
 """What an offer means in money, for the client who sends it and the freelancer who accepts it: each
 milestone's amount and delivery date, the total, Kamai's fee and what the freelancer receives. The fee and
-penalty rates are the ones a contract made from the offer will carry (contracts.services)."""
+penalty rates are the ones a contract made from the offer will carry."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from contracts.terms import basis_points_of, fund_by_dates, percent
 from ledger.money import from_minor
+from marketplace.terms import basis_points_of, fund_by_dates, percent
 
 
 @dataclass(frozen=True)

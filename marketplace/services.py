@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from accounts.models import FreelancerProfile, Skill, User
 from accounts.services import freelancer_profile_ensure
 from common.states import move
-from contracts.selectors import disputes_decided_against
 from ledger.money import MoneyError, format_money, from_minor, to_minor
 from marketplace import search
 from marketplace.errors import InvalidTransition, MarketplaceError, NotAllowed
@@ -354,6 +353,24 @@ def _offer_move(offer: ContractOffer, to_state: str) -> None:
     )
 
 
+# The apps above the marketplace register here in AppConfig.ready: contracts takes an accepted offer and
+# says which contracts a mediator decided against a freelancer (job success counts them).
+_OFFER_ACCEPTED: list = []
+_DISPUTES_LOST: list = []
+
+
+def on_offer_accepted(listener) -> None:
+    """Call `listener(offer=...)` inside the transaction that accepts an offer."""
+    if listener not in _OFFER_ACCEPTED:
+        _OFFER_ACCEPTED.append(listener)
+
+
+def on_disputes_lost(provider) -> None:
+    """`provider(freelancer=...)` gives (contract_id, offer_id or None) for each dispute decided against them."""
+    if provider not in _DISPUTES_LOST:
+        _DISPUTES_LOST.append(provider)
+
+
 @transaction.atomic
 def offer_respond(*, offer: ContractOffer, freelancer: User, accept: bool) -> ContractOffer:
     """The freelancer accepts or declines. Accepting is the hand-off point to the contracts app."""
@@ -365,10 +382,10 @@ def offer_respond(*, offer: ContractOffer, freelancer: User, accept: bool) -> Co
         offer.accepted_at = timezone.now()
     offer.save(update_fields=["state", "accepted_at"])
     if accept:
-        # The hand-off point: the contracts app turns the accepted offer into an active contract.
-        from contracts.services import contract_create_from_offer
-
-        contract_create_from_offer(offer=offer)
+        # The hand-off point: the contracts app turns the accepted offer into an active contract (it
+        # registered itself in on_offer_accepted; the marketplace imports nothing from contracts).
+        for listener in _OFFER_ACCEPTED:
+            listener(offer=offer)
     return offer
 
 
@@ -463,9 +480,8 @@ def freelancer_stats_refresh(*, user: User) -> None:
     # contracts (no offer, so no review) by their own id.
     lost = {
         ("offer", offer_id) if offer_id else ("contract", contract_id)
-        for contract_id, offer_id in disputes_decided_against(freelancer=user).values_list(
-            "contract_id", "contract__offer_id"
-        )
+        for provider in _DISPUTES_LOST
+        for contract_id, offer_id in provider(freelancer=user)
     }
     rated = dict(reviews.values_list("offer_id", "rating"))
     counted = lost | {("offer", offer_id) for offer_id in rated}

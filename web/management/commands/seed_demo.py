@@ -198,7 +198,7 @@ class Command(BaseCommand):
         _, created = self._user(STAFF[0], staff=True)
         made += created
 
-        from marketplace.demo import seed as seed_marketplace  # the marketplace builds on these accounts
+        from web.demo_marketplace import seed as seed_marketplace  # the marketplace builds on these accounts
 
         jobs = seed_marketplace()
         self.stdout.write(f"Marketplace: {jobs} new jobs with proposals, offers and reviews.")
