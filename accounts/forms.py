@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.countries import country_choices
 from accounts.images import check_image, check_photo
 from accounts.models import Availability, City, ClientProfile, FreelancerProfile, Hat, Language, Skill
+from accounts.services import user_switch_hat
 from common.ids import parse_id
 from ledger.money import CURRENCY_CHOICES, MoneyError, parse_amount
 
@@ -43,8 +44,6 @@ class SignupHatForm(forms.Form):
     )
 
     def signup(self, request, user):
-        from accounts.services import user_switch_hat
-
         user_switch_hat(user=user, hat=self.cleaned_data["hat"])
 
 

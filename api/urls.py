@@ -40,5 +40,5 @@ urlpatterns = [
     path("offers/<int:pk>/accept/", marketplace_views.OfferAccept.as_view(), name="api_offer_accept"),
     path("offers/<int:pk>/decline/", marketplace_views.OfferDecline.as_view(), name="api_offer_decline"),
     # Last: any other /api/ address answers a 404 problem, not the HTML page.
-    re_path(r"^.*$", problems.not_found, name="api_not_found"),
+    re_path(r"^[\s\S]*$", problems.not_found, name="api_not_found"),  # any path, newlines included
 ]

@@ -13,6 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import services
 from api.pagination import NewestFirst
 from api.serializers import (
     BalanceSerializer,
@@ -155,8 +156,6 @@ class MilestoneApprove(APIView):
 def token_page(request):
     """Create, replace or revoke the signed-in user's API token."""
     from rest_framework.authtoken.models import Token
-
-    from api import services
 
     if request.method == "POST":
         if request.POST.get("action") == "rotate":

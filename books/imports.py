@@ -21,8 +21,9 @@ from books.errors import BooksError
 from books.models import Entry, EntryKind, ImportFormat, ImportStatus, MappingPreset, PkrBasis, StatementImport
 from books.month_totals import entries_insert, month_totals_add
 from books.rates import RateBook
-from books.services import cash, expense_account, income_account, ledger_key
-from books.statements import MAPPING_FIELDS, PLACES, StatementError, decode, detect, parse, read_table
+from books.services import _check_place, cash, expense_account, income_account, ledger_key
+from books.statements import MAPPING_FIELDS, PLACES, StatementError, check_mapping, decode, detect, parse, read_table
+from books.tasks import run_statement_import
 from ledger import chart
 from ledger.errors import LedgerError
 from ledger.money import RATE_DECIMAL_PLACES, to_minor
@@ -128,8 +129,6 @@ def statement_import_set_mapping(
 ) -> StatementImport:
     """Save the generic CSV's column mapping (checked against its header), optionally as a named preset for the
     next file with the same header row, and start the import."""
-    from books.services import _check_place
-    from books.statements import check_mapping
 
     if statement_import.status not in (ImportStatus.MAPPING, ImportStatus.FAILED):
         raise BooksError(_("This import has already started."))
@@ -155,8 +154,6 @@ def statement_import_set_mapping(
 
 def statement_import_start(*, statement_import: StatementImport) -> None:
     if statement_import.total_rows > background_threshold():
-        from books.tasks import run_statement_import
-
         statement_import.background = True
         statement_import.save(update_fields=["background"])
         run_statement_import(statement_import.pk)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from books.models import Entry, EntryKind, ExpenseCategory, Origin, PkrBasis, Source
 from books.month_totals import entries_insert, entries_repriced
 from books.rates import RateBook
+from books.selectors import client_names
 from ledger import chart
 from ledger.models import PLATFORM_BOOK, sum_minor
 from ledger.money import ROUNDING, convert, to_minor
@@ -87,8 +88,6 @@ def _entries(posted) -> list[Entry]:
                 entry.pkr_minor, entry.pkr_basis, entry.fx_rate = -minor, PkrBasis.REALIZED, txn.fx_rate
                 entries.append(entry)
     if clients:
-        from books.selectors import client_names
-
         names = client_names(clients)
         for entry in entries:
             if entry.transaction_id in names:

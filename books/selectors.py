@@ -17,13 +17,17 @@ from books.models import (
     Entry,
     EntryKind,
     ExpenseCategory,
+    ImportStatus,
     MonthTotal,
     Origin,
     PkrBasis,
     RecurringItem,
     Remittance,
+    StatementImport,
 )
 from books.rates import RateBook
+from contracts.selectors import expected_releases
+from invoicing.models import Client
 from ledger import chart
 from ledger.models import Account, personal_book, sum_minor
 from ledger.money import from_minor, quantize
@@ -337,7 +341,6 @@ def _payment_history(user) -> dict[str, Decimal]:
 
 def client_names(by_key: dict) -> dict:
     """Replace invoicing client ids (from receivable account codes) with the clients' names."""
-    from invoicing.models import Client
 
     ids = {int(value) for value in by_key.values() if str(value).isdigit()}
     names = dict(Client.objects.filter(pk__in=ids).values_list("pk", "name"))
@@ -370,7 +373,6 @@ def forecast(*, user, today: date, days: int = 90) -> list[ForecastItem]:
                         _("%(share)d%% paid so far") % {"share": int(weight * 100)},
                     )
                 )
-    from contracts.selectors import expected_releases
 
     for on, label, amount, currency in expected_releases(freelancer=user, until=end):
         value = pkr(amount, currency)
@@ -441,8 +443,6 @@ def statement_import_stalled(imp, *, now=None) -> bool:
     """Queued or running in the background, with no progress for IMPORT_STALL_MINUTES."""
     from django.utils import timezone
 
-    from books.models import ImportStatus
-
     if not imp.background or imp.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
         return False
     now = now or timezone.now()
@@ -450,7 +450,6 @@ def statement_import_stalled(imp, *, now=None) -> bool:
 
 
 def stalled_statement_imports(*, now=None) -> list:
-    from books.models import ImportStatus, StatementImport
 
     candidates = StatementImport.objects.filter(
         background=True, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]

@@ -3,7 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ledger.references import Link
+from contracts.models import Contract
+from ledger.references import Link, register_reference
 
 
 def _contract_link(contract_id: int, title: str) -> Link:
@@ -11,7 +12,6 @@ def _contract_link(contract_id: int, title: str) -> Link:
 
 
 def contracts(ids: list[int]) -> dict[int, Link]:
-    from contracts.models import Contract
 
     return {
         pk: _contract_link(pk, title) for pk, title in Contract.objects.filter(pk__in=ids).values_list("pk", "title")
@@ -32,7 +32,6 @@ def _through(model_name: str):
 
 
 def register() -> None:
-    from ledger.references import register_reference
 
     register_reference("contract", contracts)
     for prefix, model_name in [

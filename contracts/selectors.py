@@ -28,6 +28,7 @@ from contracts.terms import basis_points_of, penalty_due_minor, week_amount_mino
 from ledger import chart
 from ledger.models import Account, Posting, sum_minor
 from ledger.money import format_minor, from_minor
+from messaging.models import Conversation
 
 
 def milestones_with_contract() -> QuerySet[Milestone]:
@@ -194,7 +195,6 @@ def contract_room(contract: Contract, user) -> dict:
 
 def _thread(contract: Contract, user) -> dict | None:
     """The contract's conversation (its latest messages) for the contract room, if one has started."""
-    from messaging.models import Conversation
 
     if not contract.is_party(user):
         return None
@@ -257,8 +257,6 @@ def expected_releases(*, freelancer, until) -> list[tuple]:
     cash-flow forecast: a delivered milestone on its automatic-release date, a funded one a review window
     after its due date. Net of the platform fee; the late penalty (already in escrow) included."""
     from datetime import timedelta
-
-    from contracts.terms import basis_points_of
 
     today = timezone.localdate()
     rows = []

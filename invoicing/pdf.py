@@ -3,6 +3,7 @@
 from django.template.loader import render_to_string
 
 from invoicing.models import Invoice
+from invoicing.selectors import settings_for
 
 # English labels, with the Urdu beside them when the invoice asks for it (the PDF is otherwise English).
 LABELS = {
@@ -39,7 +40,6 @@ def labels_for(invoice: Invoice) -> dict[str, str]:
 
 def sender(invoice: Invoice) -> dict:
     """Who the invoice is from, as the freelancer set it in the invoice settings."""
-    from invoicing.selectors import settings_for
 
     prefs = settings_for(freelancer=invoice.freelancer)
     profile = getattr(invoice.freelancer, "freelancer_profile", None)

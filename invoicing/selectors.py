@@ -12,7 +12,16 @@ from django.db.models import BigIntegerField, ExpressionWrapper, F, Max, QuerySe
 from django.shortcuts import get_object_or_404
 
 from common.spreadsheets import safe_csv_writer
-from invoicing.models import OPEN_STATES, Client, DocumentKind, Invoice, InvoiceState, Payment, RecurringTemplate
+from invoicing.models import (
+    OPEN_STATES,
+    Client,
+    DocumentKind,
+    Invoice,
+    InvoiceSettings,
+    InvoiceState,
+    Payment,
+    RecurringTemplate,
+)
 from ledger.errors import ExchangeRateError
 from ledger.fx import exchange_rate_on
 from ledger.money import convert, from_minor
@@ -276,6 +285,5 @@ def payments_csv(*, freelancer) -> str:
 
 def settings_for(*, freelancer):
     """The freelancer's invoice settings, or the defaults (unsaved) before they first save any."""
-    from invoicing.models import InvoiceSettings
 
     return InvoiceSettings.objects.filter(freelancer=freelancer).first() or InvoiceSettings(freelancer=freelancer)

@@ -2,13 +2,13 @@
 
 from django.core.mail.backends.base import BaseEmailBackend
 
+from web.tasks import deliver_email
+
 
 class QueuedEmailBackend(BaseEmailBackend):
     """Enqueues each message as a Huey job (web.tasks.deliver_email) instead of sending it in the request."""
 
     def send_messages(self, email_messages):
-        from web.tasks import deliver_email
-
         count = 0
         for message in email_messages:
             message.connection = None  # the worker opens its own connection

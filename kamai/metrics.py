@@ -22,6 +22,9 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, g
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from accounts.mfa import session_passed_mfa
+from ledger.services import register_projector
+
 logger = logging.getLogger(__name__)
 
 HTTP_REQUESTS = Counter(
@@ -128,8 +131,6 @@ def scrape_allowed(request) -> bool:
         return True
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_staff and user.is_active:
-        from accounts.mfa import session_passed_mfa
-
         return session_passed_mfa(request)
     return False
 
@@ -192,8 +193,6 @@ def count_postings(posted) -> None:
 def install() -> None:
     """Called once from web's AppConfig.ready."""
     from huey.contrib.djhuey import HUEY
-
-    from ledger.services import register_projector
 
     connect_huey(HUEY)
     register_projector(count_postings)

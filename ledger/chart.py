@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ledger.models import PLATFORM_BOOK, AccountKind, personal_book
+from ledger.models import PLATFORM_BOOK, AccountKind, Code, parse, personal_book  # noqa: F401 (the chart reads codes)
 
 
 class TxnKind(models.TextChoices):
@@ -95,32 +95,6 @@ class Spec:
     owner_ref: str = ""
     no_negative: bool = False
     name: str = ""
-
-
-@dataclass(frozen=True)
-class Code:
-    """A parsed account code. owner is the user, client or contract id ("" for platform accounts);
-    detail is the place, source, category, client id or "withheld"."""
-
-    book: str
-    owner: str
-    role: str
-    detail: str
-    currency: str
-
-    @property
-    def personal(self) -> bool:
-        return self.book != PLATFORM_BOOK
-
-
-def parse(code: str) -> Code:
-    parts = code.split(":")
-    currency = parts[-1]
-    if parts[0] == "personal":
-        return Code(personal_book(int(parts[1])), parts[1], parts[2], ":".join(parts[3:-1]), currency)
-    if parts[0] == "platform":
-        return Code(PLATFORM_BOOK, "", parts[1], "", currency)
-    return Code(PLATFORM_BOOK, parts[1], parts[2], "", currency)
 
 
 # --- Platform book --------------------------------------------------------------------------------------

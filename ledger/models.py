@@ -8,6 +8,8 @@ Posted transactions and postings are immutable. The ORM refuses to change them h
 read-only, and on PostgreSQL triggers (migration 0002) refuse UPDATE and DELETE as well.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Sum, Value
@@ -51,6 +53,34 @@ def normal_sign(kind: str) -> int:
 
 
 # What people call an account, by the role part of its code ("freelancer:7:wallet:USD" -> wallet).
+# Account codes ("personal:7:cash:payoneer:USD", "contract:12:escrow:USD") are built by ledger.chart and read
+# here, so an account can name itself; the chart builds on these models, not the reverse.
+@dataclass(frozen=True)
+class Code:
+    """A parsed account code. owner is the user, client or contract id ("" for platform accounts);
+    detail is the place, source, category, client id or "withheld"."""
+
+    book: str
+    owner: str
+    role: str
+    detail: str
+    currency: str
+
+    @property
+    def personal(self) -> bool:
+        return self.book != PLATFORM_BOOK
+
+
+def parse(code: str) -> Code:
+    parts = code.split(":")
+    currency = parts[-1]
+    if parts[0] == "personal":
+        return Code(personal_book(int(parts[1])), parts[1], parts[2], ":".join(parts[3:-1]), currency)
+    if parts[0] == "platform":
+        return Code(PLATFORM_BOOK, "", parts[1], "", currency)
+    return Code(PLATFORM_BOOK, parts[1], parts[2], "", currency)
+
+
 ACCOUNT_ROLE_LABELS = {
     "wallet": _("Wallet"),
     "funds": _("Client funds"),
@@ -97,8 +127,6 @@ class Account(models.Model):
 
     @property
     def label(self) -> str:
-        from ledger.chart import parse  # the chart builds on these models
-
         code = parse(self.code)
         role = ACCOUNT_ROLE_LABELS.get(code.role)
         if role is None:

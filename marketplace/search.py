@@ -12,6 +12,9 @@ from django.db import connection
 from django.db.models import F, Value
 from django.db.models.expressions import RawSQL
 
+from accounts.models import FreelancerProfile
+from marketplace.models import Job
+
 JOB_FTS = "marketplace_job_fts"
 FREELANCER_FTS = "marketplace_freelancer_fts"
 MAX_TOKENS = 12
@@ -51,7 +54,6 @@ def _sqlite_replace(table: str, rowid: int, columns: tuple[str, str, str]) -> No
 
 
 def index_job(job) -> None:
-    from marketplace.models import Job
 
     skills = _skills_text(job)
     if is_postgres():
@@ -65,7 +67,6 @@ def index_job(job) -> None:
 
 
 def index_freelancer(profile) -> None:
-    from accounts.models import FreelancerProfile
 
     skills = _skills_text(profile)
     if is_postgres():

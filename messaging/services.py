@@ -14,6 +14,7 @@ from marketplace.models import ContractOffer, Job, Proposal
 from messaging.attachments import check_attachment, download_name
 from messaging.errors import MessagingError, NotAllowed
 from messaging.models import MAX_BODY_LENGTH, Conversation, Message, PendingNotification
+from messaging.tasks import send_message_digest
 
 DEFAULT_EMAIL_DELAY_SECONDS = 300
 
@@ -185,7 +186,6 @@ def _notification_ensure(*, conversation: Conversation, recipient_id: int) -> No
             PendingNotification.objects.create(conversation=conversation, recipient_id=recipient_id)
     except IntegrityError:
         return  # another message of the same burst got there first
-    from messaging.tasks import send_message_digest
 
     conversation_id = conversation.pk
     transaction.on_commit(

@@ -11,6 +11,7 @@ from accounts.models import User
 from common.files import private_file_response
 from common.ids import parse_id
 from common.throttles import throttle
+from contracts.models import Contract
 from marketplace.models import ContractOffer, Job, Proposal
 from messaging import selectors, services
 from messaging.errors import MessagingError, NotAllowed
@@ -44,8 +45,6 @@ def conversation_start(request):
             ContractOffer.objects.select_related("client", "freelancer", "job", "proposal"), pk=offer_id
         )
     elif contract_id := parse_id(request.POST.get("contract")):
-        from contracts.models import Contract
-
         kwargs["contract"] = get_object_or_404(
             Contract.objects.select_related("client", "freelancer", "offer__job"), pk=contract_id
         )

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
+from books import selectors as books
 from books.models import Entry, EntryKind, ExpenseCategory
 from books.rates import RateBook
 from books.selectors import remittances, sums_total
@@ -304,7 +305,6 @@ def receipt_rule(status: Status, entry: Entry) -> rules.Rule | None:
 def statement(*, user, fy: str) -> dict:
     """The annual statement's figures: income by source, client and currency with PKR, tax deducted,
     remittances with PRC numbers, expenses by category."""
-    from books import selectors as books
 
     year = rules.fiscal_year(fy)
     est = estimate(user=user, fy=fy, today=year.ends)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Skill, User
+from contracts.services import contract_end
 from marketplace import services
 from marketplace.models import ContractOffer, Job, JobState
 
@@ -194,7 +195,6 @@ def _proposal(job, freelancer, bid, outcome) -> None:
     if outcome == "accepted":
         return
     # Ending the contract (built from the accepted offer) opens the review window.
-    from contracts.services import contract_end
 
     contract_end(contract=offer.contract, user=client)
     offer.refresh_from_db()

@@ -11,6 +11,8 @@ from huey.contrib.djhuey import HUEY
 
 from accounts.models import ClientProfile, FreelancerProfile, Hat
 from accounts.selectors import featured_freelancers
+from contracts.selectors import contracts_needing_action
+from marketplace.views import client_dashboard_context, freelancer_dashboard_context
 from web.models import Heartbeat
 
 logger = logging.getLogger(__name__)
@@ -23,8 +25,6 @@ def home(request):
 @login_required
 def dashboard(request):
     """One dashboard per hat; later features fill these."""
-    from contracts.selectors import contracts_needing_action
-    from marketplace.views import client_dashboard_context, freelancer_dashboard_context
 
     contract_actions = contracts_needing_action(request.user)
 

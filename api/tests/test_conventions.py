@@ -30,6 +30,7 @@ def assert_problem(response, status: int) -> dict:
 def test_an_unknown_api_address_is_a_404_problem_not_the_html_page(api):
     assert_problem(api.get("/api/no-such-thing/"), 404)
     assert_problem(api.post("/api/contracts/1/nope"), 404)
+    assert_problem(api.get("/api/contracts/%C3%8B%0Aig/"), 404)  # a newline in the path (schemathesis found it)
 
 
 def test_invalid_fields_are_a_400_problem_with_field_errors(api):

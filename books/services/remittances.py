@@ -19,6 +19,7 @@ from books.models import (
     Source,
 )
 from books.month_totals import entries_insert, entry_insert
+from books.projection import KAMAI_PLACE
 from books.services._common import (
     _check_amount,
     _check_date,
@@ -157,7 +158,6 @@ def remittance_from_withdrawal(*, withdrawal) -> Remittance | None:
     wallet's carrying value, and the difference between the realized PKR and the carrying value of what was sent
     is the exchange gain or loss. Personal book: cash:bank:PKR +net · tax:withheld +t · fx:PKR −(net+t);
     fx:<CUR> +S · kamai:wallet:<CUR> −S. Nothing for a PKR wallet but the fee."""
-    from books.projection import KAMAI_PLACE
 
     user = withdrawal.freelancer
     settlement_id = Hold.objects.values_list("settlement_id", flat=True).get(pk=withdrawal.hold_id)

@@ -32,6 +32,7 @@ from ledger.services import (
     freelancer_wallet_account,
     platform_fees_account,
 )
+from messaging.attachments import check_attachment, download_name
 
 
 def _event(contract: Contract, actor, kind: str, message) -> None:
@@ -135,8 +136,6 @@ def _attach(record, upload) -> None:
     if upload is None:
         return
     from django.core.exceptions import ValidationError
-
-    from messaging.attachments import check_attachment, download_name
 
     try:
         kind = check_attachment(upload)

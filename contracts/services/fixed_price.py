@@ -41,6 +41,8 @@ from ledger.services import (
     contract_escrow_account,
     post_transaction,
 )
+from marketplace.models import OfferState
+from marketplace.services import freelancer_stats_refresh, offer_end
 from webhooks import services as webhooks
 from webhooks.events import MILESTONE_RELEASED
 
@@ -252,7 +254,6 @@ def _complete_if_done(contract: Contract, actor) -> None:
 
 def _refresh_job_success(contract: Contract) -> None:
     """A decided dispute counts in the freelancer's job success, whether or not the contract has ended."""
-    from marketplace.services import freelancer_stats_refresh
 
     freelancer_stats_refresh(user=contract.freelancer)
 
@@ -260,9 +261,6 @@ def _refresh_job_success(contract: Contract) -> None:
 def _end_offer(contract: Contract, actor) -> None:
     """Marketplace contracts open the double-blind review window when they end."""
     if contract.offer_id:
-        from marketplace.models import OfferState
-        from marketplace.services import offer_end
-
         if contract.offer.state == OfferState.ACCEPTED:
             offer_end(offer=contract.offer, user=actor if actor and contract.is_party(actor) else contract.client)
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from common.throttles import throttle
 from contracts import selectors, services
 from contracts.errors import ContractError
@@ -32,7 +33,6 @@ def contract_new(request):
     form = ContractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        from accounts.models import User
 
         client = User.objects.filter(email__iexact=data["client_email"]).first()
         try:

@@ -3,7 +3,9 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from ledger.money import format_money
+from accounts.countries import country_name
+from contracts.terms import percent
+from ledger.money import format_money, from_minor
 
 register = template.Library()
 
@@ -23,7 +25,6 @@ def skill_name(skill):
 
 @register.filter
 def country(code):
-    from accounts.countries import country_name
 
     return country_name(code, get_language() or "en") if code else ""
 
@@ -33,7 +34,6 @@ def money_minor(minor, currency):
     """{% money_minor 12345 "USD" %}: an amount stored in minor units, formatted for the page's language."""
     if minor is None:
         return ""
-    from ledger.money import from_minor
 
     return format_money(from_minor(minor, currency), currency, get_language() or "en")
 
@@ -41,7 +41,6 @@ def money_minor(minor, currency):
 @register.filter
 def bp_percent(basis_points):
     """{{ contract.platform_fee_bp|bp_percent }}: 500 -> 5, 125 -> 1.25 (exact, no rounding)."""
-    from contracts.terms import percent
 
     return percent(basis_points or 0)
 

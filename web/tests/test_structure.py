@@ -141,3 +141,41 @@ def test_selectors_never_import_services():
 def test_the_selector_check_follows_imports():
     assert services_reached_from("contracts.views")
     assert any(chain.startswith("contracts.services <- ") for chain in services_reached_from("api.views"))
+
+
+KAMAI_PACKAGES = {
+    "common", "kamai", "web", "accounts", "marketplace", "messaging", "contracts", "payouts", "ledger",
+    "invoicing", "books", "tax", "insights", "api", "webhooks",
+}  # fmt: skip
+
+
+def local_imports(source: str) -> list[tuple[int, str]]:
+    """Kamai imports written inside a function (where they usually hide an import cycle), except in
+    AppConfig.ready, the one place an app may reach for models and registries once they are loaded."""
+    found = []
+    for function in ast.walk(ast.parse(source)):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) or function.name == "ready":
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            found += [(node.lineno, name) for name in names if name.split(".")[0] in KAMAI_PACKAGES]
+    return found
+
+
+def test_no_function_imports_kamai_code_to_dodge_a_cycle():
+    found = [f"{relative}:{line} {name}" for relative, source in python_files() for line, name in local_imports(source)]
+    assert found == [], "import at the top of the module, and break the cycle instead: " + ", ".join(found)
+
+
+def test_the_local_import_check_sees_them():
+    source = (
+        "def f():\n    from contracts.services import x\n"
+        "def ready(self):\n    from books import tax_notes\n"
+        "def g():\n    import json\n    from django.db import models\n"
+    )
+    assert local_imports(source) == [(2, "contracts.services")]

@@ -15,6 +15,7 @@ from accounts.services import (
     freelancer_profile_update,
     user_switch_hat,
 )
+from web.demo_marketplace import seed as seed_marketplace
 
 DEMO_MODULES = [
     "accounts.demo_population",
@@ -198,9 +199,7 @@ class Command(BaseCommand):
         _, created = self._user(STAFF[0], staff=True)
         made += created
 
-        from web.demo_marketplace import seed as seed_marketplace  # the marketplace builds on these accounts
-
-        jobs = seed_marketplace()
+        jobs = seed_marketplace()  # the marketplace builds on these accounts
         self.stdout.write(f"Marketplace: {jobs} new jobs with proposals, offers and reviews.")
         # Each later app adds its own demo world on top, in this order (each module's seed() is idempotent).
         for module_name in DEMO_MODULES:
