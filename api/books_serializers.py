@@ -40,6 +40,21 @@ class PkrField(serializers.Field):
         return None if minor is None else {"amount": str(from_minor(minor, "PKR")), "currency": "PKR"}
 
 
+class Upload(serializers.FileField):
+    """A file part; a multipart part sent without a file name is taken as the file's bytes all the same. What
+    the file must hold (a receipt's type, a statement's columns) is the service's to check (a 409)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_empty_file=True, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            data = SimpleUploadedFile("upload", data.encode("utf-8", "surrogatepass"))
+        return super().to_internal_value(data)
+
+
 # --- Books --------------------------------------------------------------------------------------------------
 
 
@@ -82,7 +97,7 @@ class ExpenseCreateSerializer(serializers.Serializer):
 
 
 class ExpenseUploadSerializer(ExpenseCreateSerializer):
-    receipt = serializers.FileField(required=False, help_text="PDF, JPEG, PNG or WebP.")
+    receipt = Upload(required=False, help_text="PDF, JPEG, PNG or WebP.")
 
 
 class IncomeCreateSerializer(serializers.Serializer):
@@ -98,7 +113,7 @@ class IncomeCreateSerializer(serializers.Serializer):
 
 
 class ImportCreateSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="The statement: CSV or XLSX.")
+    file = Upload(help_text="The statement: CSV or XLSX.")
     source_format = serializers.ChoiceField(choices=["auto", *ImportFormat.values], default="auto")
 
 

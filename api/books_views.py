@@ -90,7 +90,7 @@ class Entries(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        query = _valid(EntryQuerySerializer, self.request.query_params)
+        query = _valid(EntryQuerySerializer, self.request.query_params.dict())  # "" is a value, not absent
         start, end = query.get("start"), query.get("end")
         if month := query.get("month"):
             first = date(int(month[:4]), int(month[5:]), 1)

@@ -48,7 +48,7 @@ urlpatterns = [
     path("books/imports/<int:pk>/", books_views.ImportDetail.as_view(), name="api_book_import"),
     path("books/budget/", books_views.BudgetView.as_view(), name="api_book_budget"),
     path("tax/remittances/", books_views.Remittances.as_view(), name="api_tax_remittances"),
-    re_path(r"^tax/(?P<fiscal_year>[0-9]{4}-[0-9]{2})/$", books_views.TaxEstimate.as_view(), name="api_tax_estimate"),
+    re_path(r"^tax/(?P<fiscal_year>[^/]+)/$", books_views.TaxEstimate.as_view(), name="api_tax_estimate"),
     path("conversations/", books_views.Conversations.as_view(), name="api_conversations"),
     path(
         "conversations/<int:pk>/messages/",

@@ -165,8 +165,8 @@ def test_an_import_the_service_refuses_is_a_409_and_nothing_stays(api, freelance
     api.force_authenticate(freelancer)
     empty = SimpleUploadedFile("empty.csv", b"", content_type="text/csv")
     assert_problem(
-        api.post("/api/books/imports/", {"file": empty}, format="multipart", HTTP_IDEMPOTENCY_KEY=key()), 400
-    )  # fmt: skip  (DRF refuses an empty file)
+        api.post("/api/books/imports/", {"file": empty}, format="multipart", HTTP_IDEMPOTENCY_KEY=key()), 409
+    )  # an empty file is the service's to refuse
     binary = SimpleUploadedFile("x.csv", b"\x00\x01\x02" * 50, content_type="text/csv")
     same = key()
     assert_problem(api.post("/api/books/imports/", {"file": binary}, format="multipart", HTTP_IDEMPOTENCY_KEY=same),
