@@ -120,7 +120,8 @@ class ExpenseAdd(APIView):
     )
     def post(self, request):
         key = _key(request)
-        data = _valid(ExpenseUploadSerializer, request.data)
+        multipart = request.content_type.startswith("multipart/")
+        data = _valid(ExpenseUploadSerializer if multipart else ExpenseCreateSerializer, request.data)
         # The service keeps the key itself: a replay answers with the entry the first call recorded.
         entry = books_services.expense_record(
             user=request.user, occurred_on=data["occurred_on"], amount=data["amount"], currency=data["currency"],
