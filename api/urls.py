@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import contract_views, marketplace_views, problems, views
+from api import books_views, contract_views, marketplace_views, problems, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
@@ -39,6 +39,22 @@ urlpatterns = [
     path("offers/", marketplace_views.MyOffers.as_view(), name="api_offers"),
     path("offers/<int:pk>/accept/", marketplace_views.OfferAccept.as_view(), name="api_offer_accept"),
     path("offers/<int:pk>/decline/", marketplace_views.OfferDecline.as_view(), name="api_offer_decline"),
+    # Books, tax and messages
+    path("books/entries/", books_views.Entries.as_view(), name="api_book_entries"),
+    path("books/entries/<int:pk>/", books_views.EntryDetail.as_view(), name="api_book_entry"),
+    path("books/expenses/", books_views.ExpenseAdd.as_view(), name="api_book_expense_add"),
+    path("books/income/", books_views.IncomeAdd.as_view(), name="api_book_income_add"),
+    path("books/imports/", books_views.ImportAdd.as_view(), name="api_book_import_add"),
+    path("books/imports/<int:pk>/", books_views.ImportDetail.as_view(), name="api_book_import"),
+    path("books/budget/", books_views.BudgetView.as_view(), name="api_book_budget"),
+    path("tax/remittances/", books_views.Remittances.as_view(), name="api_tax_remittances"),
+    re_path(r"^tax/(?P<fiscal_year>[^/]+)/$", books_views.TaxEstimate.as_view(), name="api_tax_estimate"),
+    path("conversations/", books_views.Conversations.as_view(), name="api_conversations"),
+    path(
+        "conversations/<int:pk>/messages/",
+        books_views.ConversationMessages.as_view(),
+        name="api_conversation_messages",
+    ),
     # Last: any other /api/ address answers a 404 problem, not the HTML page.
     re_path(r"^[\s\S]*$", problems.not_found, name="api_not_found"),  # any path, newlines included
 ]

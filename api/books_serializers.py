@@ -1,0 +1,256 @@
+"""Shapes of the books, tax and messaging API. Amounts you send are decimal strings whose pattern the schema
+states exactly; what a service refuses beyond that (a currency's decimals, a future date) is a 409."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.serializers import MONEY_SCHEMA, NO_NUL, DecimalString, MinorMoneyField, Text
+from books.models import EntryKind, ExpenseCategory, ImportFormat
+from ledger.money import CURRENCY_CHOICES, from_minor
+
+CURRENCIES = [code for code, _label in CURRENCY_CHOICES]
+# An account of the freelancer's own (cash, meezan, payoneer): what books.services checks, case aside.
+PLACE_PATTERN = r"^[A-Za-z0-9_-]{1,30}$"
+MONTH_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
+
+
+def Place(**kwargs) -> serializers.CharField:
+    from django.core.validators import RegexValidator
+
+    return serializers.CharField(max_length=30, validators=[RegexValidator(PLACE_PATTERN)], **kwargs)
+
+
+def Note(*, max_length: int) -> serializers.CharField:
+    return serializers.CharField(max_length=max_length, required=False, allow_blank=True, default="",
+                                 validators=[NO_NUL])  # fmt: skip
+
+
+@extend_schema_field(MONEY_SCHEMA)
+class PkrField(serializers.Field):
+    """An amount in paisa, shown as PKR money."""
+
+    def __init__(self, *, minor: str, **kwargs):
+        self.minor_attr = minor
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj):
+        minor = obj.get(self.minor_attr) if isinstance(obj, dict) else getattr(obj, self.minor_attr)
+        return None if minor is None else {"amount": str(from_minor(minor, "PKR")), "currency": "PKR"}
+
+
+class Upload(serializers.FileField):
+    """A file part; a multipart part sent without a file name is taken as the file's bytes all the same. What
+    the file must hold (a receipt's type, a statement's columns) is the service's to check (a 409)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_empty_file=True, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            data = SimpleUploadedFile("upload", data.encode("utf-8", "surrogatepass"))
+        return super().to_internal_value(data)
+
+
+# --- Books --------------------------------------------------------------------------------------------------
+
+
+class EntryQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EntryKind.choices, required=False)
+    month = serializers.RegexField(MONTH_PATTERN, required=False)
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+
+class EntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    occurred_on = serializers.DateField()
+    amount = MinorMoneyField(amount="amount_minor")
+    pkr = PkrField(minor="pkr_minor", help_text="Its PKR value (null while the day's rate is missing).")
+    pkr_basis = serializers.CharField()
+    category = serializers.CharField()
+    source = serializers.CharField()
+    place = serializers.CharField()
+    client = serializers.CharField()
+    note = serializers.CharField(source="description")
+    tax_withheld = PkrField(minor="tax_withheld_minor")
+    has_receipt = serializers.SerializerMethodField()
+    statement_import = serializers.IntegerField(source="statement_import_id", allow_null=True)
+    reverses = serializers.IntegerField(source="reverses_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+
+    def get_has_receipt(self, entry) -> bool:
+        return bool(entry.receipt)
+
+
+class ExpenseCreateSerializer(serializers.Serializer):
+    occurred_on = serializers.DateField()
+    amount = DecimalString(whole_digits=12, decimal_places=3, help_text="At most the currency's decimals.")
+    currency = serializers.ChoiceField(choices=CURRENCIES, default="PKR")
+    category = serializers.ChoiceField(choices=ExpenseCategory.choices)
+    place = Place(default="cash", help_text="The account it was paid from: cash, meezan, payoneer…")
+    note = Note(max_length=255)
+
+
+class ExpenseUploadSerializer(ExpenseCreateSerializer):
+    receipt = Upload(required=False, help_text="PDF, JPEG, PNG or WebP.")
+
+
+class IncomeCreateSerializer(serializers.Serializer):
+    occurred_on = serializers.DateField()
+    amount = DecimalString(whole_digits=12, decimal_places=3, help_text="At most the currency's decimals.")
+    currency = serializers.ChoiceField(choices=CURRENCIES, default="PKR")
+    client = Note(max_length=120)
+    place = Place(default="bank", help_text="The account it was received into.")
+    tax_withheld = DecimalString(
+        whole_digits=12, decimal_places=2, required=False, help_text="PKR a Pakistani client withheld (PKR income)."
+    )
+    note = Note(max_length=255)
+
+
+class ImportCreateSerializer(serializers.Serializer):
+    file = Upload(help_text="The statement: CSV or XLSX.")
+    source_format = serializers.ChoiceField(choices=["auto", *ImportFormat.values], default="auto")
+
+
+class ImportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    source_format = serializers.CharField()
+    original_name = serializers.CharField()
+    status = serializers.CharField()
+    stalled = serializers.SerializerMethodField(help_text="A background import that stopped before finishing.")
+    recognised = serializers.SerializerMethodField(help_text="The layout recognised from the columns, if any.")
+    total_rows = serializers.IntegerField()
+    processed_rows = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    created_count = serializers.IntegerField()
+    skipped_count = serializers.IntegerField()
+    errors = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_stalled(self, imp) -> bool:
+        from books import selectors as books_selectors
+
+        return books_selectors.statement_import_stalled(imp)
+
+    def get_recognised(self, imp) -> str:
+        return imp.mapping.get("recognised", "") if isinstance(imp.mapping, dict) else ""
+
+
+class BudgetLineSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    label = serializers.CharField()
+    budget = PkrField(minor="budget_minor", help_text="The monthly budget (zero: none).")
+    spent = PkrField(minor="actual_minor", help_text="Spent this month.")
+    over = serializers.BooleanField()
+    percent = serializers.IntegerField(allow_null=True)
+
+
+class BudgetSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    lines = BudgetLineSerializer(many=True)
+
+
+class BudgetSetSerializer(serializers.Serializer):
+    """Every category's monthly PKR budget at once; a category left out (or "0") has none."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in ExpenseCategory.choices:
+            self.fields[value] = DecimalString(whole_digits=12, decimal_places=2, required=False, help_text=label)
+
+
+# --- Tax ----------------------------------------------------------------------------------------------------
+
+
+class TaxIncomeSerializer(serializers.Serializer):
+    export = PkrField(minor="export_income_minor", help_text="Foreign receipts (s.154A final tax).")
+    domestic = PkrField(minor="domestic_income_minor")
+    total = PkrField(minor="total_minor")
+
+
+class TaxWithheldSerializer(serializers.Serializer):
+    export = PkrField(minor="withheld_154a_minor", help_text="Deducted by banks on remittances (s.154A).")
+    domestic = PkrField(minor="withheld_153_minor", help_text="Withheld by Pakistani clients (s.153(1)(b)).")
+    total = PkrField(minor="total_minor")
+
+
+class TaxEstimateSerializer(serializers.Serializer):
+    fiscal_year = serializers.CharField()
+    starts = serializers.DateField()
+    ends = serializers.DateField()
+    as_of = serializers.DateField()
+    rules_from = serializers.CharField(help_text="The fiscal year whose rules the estimate uses.")
+    rules_carried_forward = serializers.BooleanField()
+    income = TaxIncomeSerializer()
+    expenses = PkrField(minor="expenses_minor")
+    tax_due = PkrField(minor="total_tax_minor", help_text="Tax on the year so far (export and domestic).")
+    withheld = TaxWithheldSerializer()
+    still_due = PkrField(minor="still_due_minor", help_text="Tax due less what was withheld.")
+    projected_tax = PkrField(minor="projected_tax_minor", help_text="The year so far scaled to twelve months.")
+    set_aside_monthly = PkrField(minor="set_aside_minor", help_text="To put aside each month left.")
+    months_left = serializers.IntegerField()
+    entries_missing_a_rate = serializers.IntegerField()
+    disclaimer = serializers.CharField()
+
+
+class RemittanceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    received_on = serializers.DateField()
+    amount = MinorMoneyField(amount="amount_minor")
+    pkr_net = PkrField(minor="pkr_net_minor")
+    tax_withheld = PkrField(minor="tax_withheld_minor")
+    from_place = serializers.CharField()
+    client = serializers.CharField()
+    bank = serializers.CharField()
+    prc_number = serializers.CharField()
+    purpose_code = serializers.CharField()
+    may_retain = serializers.SerializerMethodField(help_text="What it may keep in foreign currency (SBP rule).")
+
+    @extend_schema_field(MONEY_SCHEMA)
+    def get_may_retain(self, remittance):
+        may_retain = getattr(remittance, "may_retain", None)
+        return None if may_retain is None else {"amount": str(may_retain), "currency": remittance.currency}
+
+
+# --- Messages -----------------------------------------------------------------------------------------------
+
+
+class ConversationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    # The other person's display name, never an e-mail address.
+    other_party = serializers.SerializerMethodField()
+    job = serializers.IntegerField(source="job_id", allow_null=True)
+    job_title = serializers.SerializerMethodField()
+    contract = serializers.IntegerField(source="contract_id", allow_null=True)
+    unread = serializers.IntegerField()
+    last_message_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+    def get_other_party(self, conversation) -> str:
+        return conversation.other_party(self.context["request"].user).name
+
+    def get_job_title(self, conversation) -> str:
+        return conversation.job.title if conversation.job_id else ""
+
+
+class MessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    sender = serializers.CharField(source="sender.name")
+    mine = serializers.SerializerMethodField()
+    body = serializers.CharField()
+    attachment_name = serializers.CharField()
+    attachment_size = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+    def get_mine(self, message) -> bool:
+        return message.sender_id == self.context["request"].user.pk
+
+
+class MessageCreateSerializer(serializers.Serializer):
+    body = Text(max_length=5000)
