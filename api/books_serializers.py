@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers import MONEY_SCHEMA, NO_NUL, DecimalString, MinorMoneyField, Text
+from books import selectors as books_selectors
 from books.models import EntryKind, ExpenseCategory, ImportFormat
 from ledger.money import CURRENCY_CHOICES, from_minor
 
@@ -134,8 +135,6 @@ class ImportSerializer(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
 
     def get_stalled(self, imp) -> bool:
-        from books import selectors as books_selectors
-
         return books_selectors.statement_import_stalled(imp)
 
     def get_recognised(self, imp) -> str:
