@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import ListAPIView
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -54,6 +56,22 @@ from payouts.errors import PayoutError
 from payouts.models import BankAccount
 
 STATEMENT_PAGE_SIZE = 50
+MAX_TERMS_DAYS = 365
+
+
+class EmptyAcceptIsAny(DefaultContentNegotiation):
+    """An empty Accept header asks for nothing in particular (RFC 9110 12.5.1), not for nothing at all (a 406)."""
+
+    def get_accept_list(self, request):
+        header = request.META.get("HTTP_ACCEPT", "").strip() or "*/*"
+        return [token.strip() for token in header.split(",")]
+
+
+class Negotiated:
+    """Every operation here takes JSON (invoice lines are a list of objects, which a form cannot carry)."""
+
+    content_negotiation_class = EmptyAcceptIsAny
+    parser_classes = [JSONParser]
 
 
 def _valid(serializer_class, request, data=None):
@@ -74,7 +92,7 @@ def _django_errors(error: DjangoValidationError) -> ValidationError:
 # --- Direct clients ----------------------------------------------------------------------------------------
 
 
-class DirectClients(ListAPIView):
+class DirectClients(Negotiated, ListAPIView):
     """GET: your direct clients (outside the marketplace), newest first. POST: add one."""
 
     serializer_class = DirectClientSerializer
@@ -125,7 +143,7 @@ def _invoice_answer(request, pk, status=200) -> Response:
 STATE_FILTER = OpenApiParameter("state", str, enum=list(InvoiceState.values), description="Only this state.")
 
 
-class Invoices(ListAPIView):
+class Invoices(Negotiated, ListAPIView):
     """GET: your invoices and credit notes, newest first (`state` as on the invoices page). POST: save a draft;
     issue it with POST /api/invoices/{id}/issue/."""
 
@@ -137,7 +155,7 @@ class Invoices(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        query = _valid(InvoiceListQuerySerializer, self.request, data=self.request.query_params)
+        query = _valid(InvoiceListQuerySerializer, self.request, data=self.request.query_params.dict())
         return invoicing_selectors.invoice_list(freelancer=self.request.user, state=query.get("state", "")).order_by()
 
     @extend_schema(parameters=[IDEMPOTENCY], request=InvoiceCreateSerializer, responses={201: InvoiceDetailSerializer})
@@ -146,7 +164,10 @@ class Invoices(ListAPIView):
         data = _valid(InvoiceCreateSerializer, request)
         client = invoicing_selectors.client_list(freelancer=request.user).filter(pk=data["client"]).first()
         if client is None:
-            raise ValidationError({"client": [_("You have no client with this id.")]})
+            raise NotFound(_("You have no client with this id."))
+        if (data["due_date"] - data["issue_date"]).days > MAX_TERMS_DAYS:
+            # Kept in days on the invoice; the service refuses a due date before the issue date the same way.
+            raise InvoicingError(_("The due date is at most a year after the issue date."))
         lines = [LineInput(line["description"], line["quantity"], line["unit_price"]) for line in data["lines"]]
         taxes = [TaxInput(tax["name"], tax["rate_percent"]) for tax in data["taxes"]]
         params = {**data, "lines": repr(data["lines"]), "taxes": repr(data["taxes"])}
@@ -161,13 +182,13 @@ class Invoices(ListAPIView):
         return _invoice_answer(request, invoice.pk, status=201)
 
 
-class InvoiceDetail(APIView):
+class InvoiceDetail(Negotiated, APIView):
     @extend_schema(responses=InvoiceDetailSerializer)
     def get(self, request, pk):
         return _invoice_answer(request, _invoice(request, pk).pk)
 
 
-class InvoiceIssue(APIView):
+class InvoiceIssue(Negotiated, APIView):
     """Number a draft, post the receivable and e-mail the client its link. A replay of the key does nothing."""
 
     @extend_schema(parameters=[IDEMPOTENCY], request=None, responses=InvoiceDetailSerializer)
@@ -181,7 +202,7 @@ class InvoiceIssue(APIView):
         return _invoice_answer(request, pk)
 
 
-class InvoiceVoid(APIView):
+class InvoiceVoid(Negotiated, APIView):
     """Cancel a draft, or an issued invoice nothing was paid or credited on (its receivable is reversed)."""
 
     @extend_schema(request=None, responses=InvoiceDetailSerializer)
@@ -191,7 +212,7 @@ class InvoiceVoid(APIView):
         return _invoice_answer(request, pk)
 
 
-class InvoicePayments(APIView):
+class InvoicePayments(Negotiated, APIView):
     """Record money received on an issued invoice, in its currency (optionally what the bank credited in PKR)."""
 
     @extend_schema(parameters=[IDEMPOTENCY], request=PaymentCreateSerializer, responses={201: InvoiceDetailSerializer})
@@ -207,7 +228,7 @@ class InvoicePayments(APIView):
         return _invoice_answer(request, pk, status=201)
 
 
-class InvoiceCreditNotes(APIView):
+class InvoiceCreditNotes(Negotiated, APIView):
     """Correct an issued invoice with a credit note for part or all of what is still due."""
 
     @extend_schema(
@@ -226,7 +247,7 @@ class InvoiceCreditNotes(APIView):
         return _invoice_answer(request, note.pk, status=201)
 
 
-class InvoicePdf(APIView):
+class InvoicePdf(Negotiated, APIView):
     """The invoice as the client sees it, as a PDF."""
 
     @extend_schema(
@@ -244,7 +265,7 @@ class InvoicePdf(APIView):
 # --- Payouts -----------------------------------------------------------------------------------------------
 
 
-class BankAccounts(ListAPIView):
+class BankAccounts(Negotiated, ListAPIView):
     """GET: your saved Pakistani bank accounts, newest first. POST: add one (the IBAN is checked)."""
 
     serializer_class = BankAccountSerializer
@@ -267,7 +288,7 @@ class BankAccounts(ListAPIView):
         return Response(BankAccountSerializer(account).data, status=201)
 
 
-class Withdrawals(ListAPIView):
+class Withdrawals(Negotiated, ListAPIView):
     """GET: your withdrawals, newest first. POST: ask for wallet money to be paid to one of your bank accounts;
     it is held on the wallet until the bank pays it."""
 
@@ -283,7 +304,7 @@ class Withdrawals(ListAPIView):
         data = _valid(WithdrawalCreateSerializer, request)
         account = payout_selectors.bank_accounts_for(user=request.user).filter(pk=data["bank_account"]).first()
         if account is None:
-            raise ValidationError({"bank_account": [_("You have no bank account with this id.")]})
+            raise NotFound(_("You have no bank account with this id."))
         withdrawal = payout_services.withdrawal_request(
             freelancer=request.user, bank_account=account, currency=data["currency"], amount=data["amount"],
             idempotency_key=_service_key(request, key),
@@ -291,7 +312,7 @@ class Withdrawals(ListAPIView):
         return Response(WithdrawalSerializer(withdrawal).data, status=201)
 
 
-class WithdrawalDetail(APIView):
+class WithdrawalDetail(Negotiated, APIView):
     @extend_schema(responses=WithdrawalSerializer)
     def get(self, request, pk):
         withdrawal = payout_selectors.withdrawals_for(user=request.user).filter(pk=pk).first()
@@ -305,7 +326,7 @@ class WithdrawalDetail(APIView):
 CURSOR = OpenApiParameter("cursor", str, description="Opaque: taken from `next` or `previous`.")
 
 
-class AccountStatement(APIView):
+class AccountStatement(Negotiated, APIView):
     """One of your wallet accounts' postings, newest first, with the running balance after each."""
 
     @extend_schema(parameters=[CURSOR], responses=StatementPageSerializer)
