@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import books_views, contract_views, marketplace_views, problems, views
+from api import books_views, contract_views, invoicing_views, marketplace_views, problems, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
@@ -39,6 +39,25 @@ urlpatterns = [
     path("offers/", marketplace_views.MyOffers.as_view(), name="api_offers"),
     path("offers/<int:pk>/accept/", marketplace_views.OfferAccept.as_view(), name="api_offer_accept"),
     path("offers/<int:pk>/decline/", marketplace_views.OfferDecline.as_view(), name="api_offer_decline"),
+    # Invoicing and payouts
+    path("clients/", invoicing_views.DirectClients.as_view(), name="api_clients"),
+    path("invoices/", invoicing_views.Invoices.as_view(), name="api_invoices"),
+    path("invoices/<int:pk>/", invoicing_views.InvoiceDetail.as_view(), name="api_invoice"),
+    path("invoices/<int:pk>/issue/", invoicing_views.InvoiceIssue.as_view(), name="api_invoice_issue"),
+    path("invoices/<int:pk>/void/", invoicing_views.InvoiceVoid.as_view(), name="api_invoice_void"),
+    path("invoices/<int:pk>/payments/", invoicing_views.InvoicePayments.as_view(), name="api_invoice_payments"),
+    path(
+        "invoices/<int:pk>/credit-notes/", invoicing_views.InvoiceCreditNotes.as_view(), name="api_invoice_credit_notes"
+    ),
+    path("invoices/<int:pk>/pdf/", invoicing_views.InvoicePdf.as_view(), name="api_invoice_pdf"),
+    path("bank-accounts/", invoicing_views.BankAccounts.as_view(), name="api_bank_accounts"),
+    path("withdrawals/", invoicing_views.Withdrawals.as_view(), name="api_withdrawals"),
+    path("withdrawals/<int:pk>/", invoicing_views.WithdrawalDetail.as_view(), name="api_withdrawal"),
+    path(
+        "wallet/accounts/<int:pk>/statement/",
+        invoicing_views.AccountStatement.as_view(),
+        name="api_account_statement",
+    ),
     # Books, tax and messages
     path("books/entries/", books_views.Entries.as_view(), name="api_book_entries"),
     path("books/entries/<int:pk>/", books_views.EntryDetail.as_view(), name="api_book_entry"),
