@@ -176,6 +176,7 @@ class ApiDocs(SpectacularRedocView):
 
     template_name = "api/docs.html"
 
+    @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         response["Content-Security-Policy"] = (

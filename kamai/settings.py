@@ -339,6 +339,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Kamai API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every currency field offers the same ISO codes: one enum in the schema, not one per field.
+    "ENUM_NAME_OVERRIDES": {"CurrencyEnum": "ledger.money.CURRENCY_CHOICES"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.problems.document_problems",
