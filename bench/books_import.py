@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from common import ensure_database
+from benchkit import ensure_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DATABASE_URL", "postgres://kamai:kamai@127.0.0.1:5432/kamai_bench_books_import")

@@ -24,7 +24,7 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
-from common import ensure_database
+from benchkit import ensure_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

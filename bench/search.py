@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import ensure_database
+from benchkit import ensure_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
