@@ -3,18 +3,14 @@
 import ast
 from pathlib import Path
 
-from django.conf import settings
+from web.tests.sources import ROOT, project_files
 
-ROOT = Path(settings.BASE_DIR)
-SKIP_DIRS = {".venv", "tests", "migrations", "bench", "locale_vendor", "docs"}
 STATE_HELPER = Path("common/states.py")
 
 
 def python_files():
-    for path in sorted(ROOT.glob("**/*.py")):
-        relative = path.relative_to(ROOT)
-        if not SKIP_DIRS.intersection(relative.parts):
-            yield relative, path.read_text()
+    for relative in project_files():
+        yield relative, (ROOT / relative).read_text()
 
 
 def state_assignments(source: str) -> list[int]:

@@ -6,12 +6,9 @@ string is caught where it is written, not on a phone in Lahore."""
 
 import ast
 import re
-from pathlib import Path
 
-from django.conf import settings
+from web.tests.sources import ROOT, project_files
 
-ROOT = Path(settings.BASE_DIR)
-SKIP_DIRS = {".venv", "tests", "migrations", "bench", "locale_vendor", "node_modules", "staticfiles"}
 # Written the same way in Urdu: currency and bank codes, programme and product names.
 # A ledger book is typed by its code ("platform"), whatever the language.
 SAME_IN_EVERY_LANGUAGE = {"Kamai", "PKR", "USD", "FCY", "IBAN", "SWIFT", "PDF", "PSEB", "NTN", "English", "platform"}
@@ -28,12 +25,6 @@ INTERNAL_ERRORS = {
     "ValueError", "TypeError", "KeyError", "LookupError", "RuntimeError", "AssertionError", "AttributeError",
     "NotImplementedError", "ImproperlyConfigured", "HoldError",
 }  # fmt: skip
-
-
-def source_files(pattern: str):
-    for path in sorted(ROOT.glob(pattern)):
-        if not SKIP_DIRS.intersection(path.relative_to(ROOT).parts):
-            yield path
 
 
 def english_words(text: str) -> list[str]:
@@ -56,9 +47,9 @@ def untranslated_in_template(source: str) -> list[tuple[int, str]]:
 
 def test_every_shown_word_in_a_template_is_translated():
     problems = []
-    for path in source_files("*/templates/**/*.html"):
-        for line, text in untranslated_in_template(path.read_text()):
-            problems.append(f"{path.relative_to(ROOT)}:{line}: {text[:60]!r}")
+    for relative in project_files("*/templates/**/*.html"):
+        for line, text in untranslated_in_template((ROOT / relative).read_text()):
+            problems.append(f"{relative}:{line}: {text[:60]!r}")
     assert problems == [], "\n".join(problems)
 
 
@@ -90,9 +81,9 @@ def untranslated_in_python(source: str) -> list[tuple[int, str]]:
 
 def test_every_message_and_domain_error_goes_through_gettext():
     problems = []
-    for path in source_files("*/**/*.py"):
-        for line, name in untranslated_in_python(path.read_text()):
-            problems.append(f"{path.relative_to(ROOT)}:{line}: {name}(...) with an English literal")
+    for relative in project_files("*/**/*.py"):
+        for line, name in untranslated_in_python((ROOT / relative).read_text()):
+            problems.append(f"{relative}:{line}: {name}(...) with an English literal")
     assert problems == [], "\n".join(problems)
 
 
