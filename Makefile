@@ -37,7 +37,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 
 bench: $(VENV)/.dev
-	@for script in $(filter-out bench/benchkit.py bench/web.py,$(wildcard bench/*.py)); do \
+	@for script in $(filter-out bench/benchkit.py bench/ledgerpeer.py bench/web.py,$(wildcard bench/*.py)); do \
 		echo "== $$script"; $(PY) $$script || exit 1; done
 
 # Pages under load beside a minimal Django view (docs/PERFORMANCE.md). BENCH_WEB_ARGS="--rows 100000" for the real run.

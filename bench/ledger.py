@@ -4,6 +4,10 @@ Posts N two-leg transfers between no-negative wallets with K concurrent worker t
 post_transaction call per transfer, then through the batch API (post_transactions), reports
 throughput and p50/p99 latency for each, then runs `manage.py ledger_check`.
 
+With --peer pgledger it runs beside pgledger instead, on the same server, interleaved (bench/ledgerpeer.py):
+
+    .venv/bin/python bench/ledger.py --peer pgledger             # 8 and 20 clients, batches of 500, 2 rounds
+
 Needs PostgreSQL. DATABASE_URL defaults to postgres://kamai:kamai@127.0.0.1:5432/kamai_bench, which is
 created and migrated when missing. The ledger tables of a database whose name ends in "bench" are emptied
 first; any other database is left as it is and the run uses fresh account codes.
@@ -111,11 +115,25 @@ def main() -> int:
         "--batch-workers", type=int, default=2, help="threads posting batches (default 2: a batch locks most wallets)"
     )
     parser.add_argument(
-        "--processes", type=int, default=1, help="processes posting single transfers, each with --workers threads"
+        "--processes",
+        type=int,
+        default=None,
+        help="processes posting, each with its share of the threads (default 1; with --peer one per client)",
     )
-    parser.add_argument("--accounts", type=int, default=1000, help="wallets transfers run between")
+    parser.add_argument(
+        "--accounts", type=int, default=None, help="wallets transfers run between (1000; 50 with --peer)"
+    )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--peer", choices=["pgledger"], help="run beside pgledger on the same server (bench/ledgerpeer.py)"
+    )
+    parser.add_argument("--peer-clients", default="8,20", help="with --peer: client counts for single transfers")
+    parser.add_argument("--seconds", type=int, default=20, help="with --peer: seconds of each run")
+    parser.add_argument("--rounds", type=int, default=2, help="with --peer: rounds, alternating who goes first")
     args = parser.parse_args()
+    args.processes = args.processes or (None if args.peer else 1)
+    args.accounts = args.accounts or (50 if args.peer else 1000)
+    args.peer_clients = [int(c) for c in args.peer_clients.split(",")]
 
     os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kamai.settings")
@@ -136,6 +154,10 @@ def main() -> int:
     from ledger.models import Account
 
     call_command("migrate", verbosity=0)
+    if args.peer:
+        import ledgerpeer
+
+        return ledgerpeer.main(url, args)
     load_at_start = os.getloadavg()
     db_name = connection.settings_dict["NAME"]
     if db_name.endswith("bench"):

@@ -6,7 +6,7 @@ class BooksConfig(AppConfig):
     verbose_name = "Books"
 
     def ready(self):
-        from books.projection import project
+        from books.projection import project, wants
         from ledger.services import register_projector
 
-        register_projector(project)
+        register_projector(project, wants=wants)

@@ -36,6 +36,19 @@ KAMAI_PLACE = "kamai"
 _INCOME_SOURCES = {"invoices": Source.INVOICES, "late_fees": Source.INVOICES, "direct": Source.MANUAL}
 
 
+def wants(legs, kind: str) -> bool:
+    """Whether a transaction can make book entries: a reversal (of anything), or one touching an account that
+    belongs to someone (a wallet, a personal account), unless its own service writes its entries."""
+    if kind == chart.TxnKind.REVERSAL:
+        return True
+    if kind in chart.BOOKS_OWN_KINDS:
+        return False
+    return any(
+        account.book != PLATFORM_BOOK or (account.owner_id and chart.parse(account.code).role == chart.Role.WALLET)
+        for account, _minor in legs
+    )
+
+
 def project(posted) -> None:
     """Write the book entries for these just-posted transactions (ledger.services.Posted)."""
     new: list[Entry] = []

@@ -17,6 +17,8 @@ class RateBook:
         self._dates: dict[str, list[date]] = {}
         self._rates: dict[str, list[Decimal]] = {}
         currencies = sorted({c for c in currencies if c != "PKR"})
+        if not currencies:
+            return
         rows = ExchangeRate.objects.filter(base_currency__in=currencies, quote_currency="PKR")
         if until is not None:
             rows = rows.filter(rate_date__lte=until)

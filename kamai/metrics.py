@@ -195,4 +195,4 @@ def install() -> None:
     from huey.contrib.djhuey import HUEY
 
     connect_huey(HUEY)
-    register_projector(count_postings)
+    register_projector(count_postings, needs_transaction=False)

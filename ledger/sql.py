@@ -212,3 +212,23 @@ def write(rows: list[list], legs: list[tuple[str, int, int, str]], deltas: list[
             [stamp, *transaction_arrays, stamp, *leg_arrays, *delta_arrays],
         )
         return dict(cursor.fetchall())
+
+
+def post_one(values: list, legs: list[tuple[int, int, str]], at) -> tuple[str, int | None, str | None]:
+    """PostgreSQL only: one transaction (values in TRANSACTION_COLUMNS order, legs as (account_id,
+    amount_minor, currency)) through the ledger_post_one function (migration ledger 0004), in one round
+    trip. Returns (status, id, info): ("ok", transaction id, None), ("replay", its id, its fingerprint),
+    ("insufficient", account id, "<available> <needed>") or ("unknown", None, None)."""
+    accounts, amounts, currencies = (list(column) for column in zip(*legs, strict=True))
+    with _cursor() as cursor:
+        _run(
+            cursor,
+            "SELECT * FROM ledger_post_one(%s, %s, %s, %s, %s, %s, %s::bigint, %s::numeric, %s::numeric, "
+            "%s::bigint, %s, %s::bigint[], %s::bigint[], %s::text[])",
+            [*values, connection.ops.adapt_datetimefield_value(at), accounts, amounts, currencies],
+        )
+        return cursor.fetchone()
+
+
+def is_pg() -> bool:
+    return _pg()

@@ -3,9 +3,10 @@ the locked rows, transaction and postings written, cached balances moved in the 
 read models registered by other apps (projectors) written with them; a replayed key returns what it wrote."""
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ledger import sql
@@ -30,15 +31,37 @@ class Posted:
     legs: list[tuple[Account, int]]
 
 
-_PROJECTORS: list = []
+@dataclass(frozen=True)
+class _Projector:
+    project: object
+    wants: object
+    needs_transaction: bool
 
 
-def register_projector(projector) -> None:
+_PROJECTORS: list[_Projector] = []
+
+
+def register_projector(projector, *, wants=None, needs_transaction: bool = True) -> None:
     """Call `projector(list[Posted])` inside the database transaction that writes postings, so a read model
     (the freelancer's books) is written with them or not at all. Apps register theirs in AppConfig.ready;
-    the ledger knows nothing of what they build (DECISIONS 24)."""
-    if projector not in _PROJECTORS:
-        _PROJECTORS.append(projector)
+    the ledger knows nothing of what they build (DECISIONS 24). `wants(legs, kind)` says whether a single
+    transaction concerns the projector (default: every one); when no projector that needs the transaction
+    wants it, PostgreSQL posts it in one statement (`ledger.sql.post_one`). A projector that only counts
+    (metrics, after commit) passes needs_transaction=False."""
+    if all(p.project is not projector for p in _PROJECTORS):
+        _PROJECTORS.append(_Projector(projector, wants, needs_transaction))
+
+
+def _wanted(legs, kind: str) -> list[_Projector]:
+    return [p for p in _PROJECTORS if p.wants is None or p.wants(legs, kind)]
+
+
+def _project(posted: list, projectors=None) -> None:
+    """Each projector gets the transactions it wants (all of them, for one registered without `wants`)."""
+    for projector in _PROJECTORS if projectors is None else projectors:
+        mine = posted if projector.wants is None else [p for p in posted if projector.wants(p.legs, p.transaction.kind)]
+        if mine:
+            projector.project(mine)
 
 
 def _lock_accounts(ids: Iterable[int]) -> dict[int, Account]:
@@ -94,13 +117,7 @@ def _apply(prepared: list[_Prepared], locked: dict[int, Account], held_deltas: d
         for i, delta in held_deltas.items():
             locked[i].held_minor -= delta
     now = timezone.now()
-    values = [
-        [
-            p.book, p.kind, p.memo, p.reference, p.idempotency_key, p.fingerprint, p.reverses_id,
-            p.fx.get("rate"), p.fx.get("reference_rate"), p.fx.get("exchange_rate_id"),
-        ]
-        for p in prepared
-    ]  # fmt: skip
+    values = [_values(p) for p in prepared]
     moved = sorted(i for i in set(balance_deltas) | set(held_deltas) if balance_deltas.get(i) or held_deltas.get(i))
     ids = sql.write(
         values,
@@ -111,18 +128,54 @@ def _apply(prepared: list[_Prepared], locked: dict[int, Account], held_deltas: d
     for i in moved:
         locked[i].balance_minor += balance_deltas.get(i, 0)
         locked[i].held_minor += held_deltas.get(i, 0)
-    rows = []
-    for p, row_values in zip(prepared, values, strict=True):
-        row = Transaction(
-            pk=ids[p.idempotency_key], created_at=now, **dict(zip(sql.TRANSACTION_COLUMNS, row_values, strict=True))
-        )
-        row._state.adding, row._state.db = False, connection.alias
-        rows.append(row)
+    rows = [_row(p, v, ids[p.idempotency_key], now) for p, v in zip(prepared, values, strict=True)]
     if _PROJECTORS:
-        posted = [Posted(row, p.legs) for row, p in zip(rows, prepared, strict=True)]
-        for projector in _PROJECTORS:
-            projector(posted)
+        _project([Posted(row, p.legs) for row, p in zip(rows, prepared, strict=True)])
     return rows
+
+
+def _row(prep: _Prepared, values: list, pk: int, at) -> Transaction:
+    row = Transaction(pk=pk, created_at=at, **dict(zip(sql.TRANSACTION_COLUMNS, values, strict=True)))
+    row._state.adding, row._state.db = False, connection.alias
+    return row
+
+
+def _values(p: _Prepared) -> list:
+    return [
+        p.book, p.kind, p.memo, p.reference, p.idempotency_key, p.fingerprint, p.reverses_id,
+        p.fx.get("rate"), p.fx.get("reference_rate"), p.fx.get("exchange_rate_id"),
+    ]  # fmt: skip
+
+
+def _post_one_pg(prep: _Prepared) -> Transaction:
+    """PostgreSQL: one transaction in one statement (ledger_post_one), with the projectors that want it in the
+    same database transaction. Outside any transaction and wanted by none, that statement is the whole
+    transaction: one round trip, as pgledger's functions take."""
+    wanted = _wanted(prep.legs, prep.kind)
+    atomic = any(p.needs_transaction for p in wanted)
+    values, now = _values(prep), timezone.now()
+    legs = [(account.pk, minor, account.currency) for account, minor in prep.legs]
+    # No savepoint: the function raises for none of its outcomes, so nothing needs rolling back on a refusal.
+    with transaction.atomic(savepoint=False) if atomic else nullcontext():
+        status, pk, info = sql.post_one(values, legs, now)
+        if status == "ok":
+            row = _row(prep, values, pk, now)
+            _project([Posted(row, prep.legs)], wanted)
+            return row
+    if status == "replay":
+        if info != prep.fingerprint:
+            raise IdempotencyConflict(
+                f"Idempotency key {prep.idempotency_key!r} was already used for a different transaction."
+            )
+        return Transaction.objects.get(pk=pk)
+    if status == "insufficient":
+        account = next(a for a, _ in prep.legs if a.pk == pk)
+        available, needed = (int(x) for x in info.split())
+        raise InsufficientFunds(
+            f"{account.code} would go below zero: available {format_minor(available, account.currency)}, "
+            f"needed {format_minor(needed, account.currency)}."
+        )
+    raise UnknownAccount("An account disappeared while posting.")
 
 
 def _replay(model, prepared_key: str, fingerprint: str):

@@ -13,7 +13,7 @@ from ledger.models import (
     ExchangeRate,
     Transaction,
 )
-from ledger.services.applying import _apply, _lock_accounts, _replay
+from ledger.services.applying import _apply, _lock_accounts, _post_one_pg, _replay
 from ledger.services.preparing import Leg, _as_leg, _load_accounts, _prepare, _Prepared
 
 
@@ -44,6 +44,8 @@ def post_transaction(
         reverses_id=reverses.pk if reverses else None,
         fx=_fx,
     )
+    if sql.is_pg():
+        return _post_one_pg(prep)
     try:
         with transaction.atomic():
             locked = _lock_accounts(account.pk for account, _ in prep.legs)

@@ -98,10 +98,11 @@ def _check_key(idempotency_key: str) -> str:
 
 
 _TEXT_LIMITS = {"kind": 40, "memo": 255, "reference": 120}
+_KINDS = frozenset(chart.TxnKind.values)  # Django rebuilds .values on every access
 
 
 def _check_text(**values: str) -> None:
-    if values.get("kind") not in chart.TxnKind.values:
+    if values.get("kind") not in _KINDS:
         raise InvalidPostings(f"Unknown transaction kind {values.get('kind')!r}; add it to ledger.chart.TxnKind.")
     for name, value in values.items():
         if not isinstance(value, str):
