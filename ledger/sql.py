@@ -53,6 +53,12 @@ def _run(cursor, query: str, params) -> None:
         cursor.execute(query, params)
 
 
+def _ints(values) -> str:
+    """A bigint[] parameter as PostgreSQL's array literal: psycopg dumps a list element by element in Python,
+    which under the account locks cost a large batch more than the statement itself."""
+    return "{" + ",".join("NULL" if v is None else str(int(v)) for v in values) + "}"
+
+
 def _chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -69,7 +75,11 @@ def lock_accounts(ids: list[int]) -> list[Account]:
     rows = []
     with _cursor() as cursor:
         if _pg():
-            _run(cursor, f"SELECT {fields} FROM {ACCOUNT} WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [ids])  # noqa: S608
+            _run(
+                cursor,
+                f"SELECT {fields} FROM {ACCOUNT} WHERE id = ANY(%s::bigint[]) ORDER BY id FOR UPDATE",  # noqa: S608
+                [_ints(ids)],
+            )
             rows = cursor.fetchall()
         else:
             for chunk in _chunks(ids, 5000):
@@ -181,8 +191,8 @@ def write(rows: list[list], legs: list[tuple[str, int, int, str]], deltas: list[
     (idempotency_key, account_id, amount_minor, currency), and move the cached balances by
     [(account_id, balance_delta, held_delta)]. Returns {idempotency_key: transaction id}.
 
-    On PostgreSQL this is one statement (data-modifying CTEs), so a transfer costs three round trips in
-    all: lock, replay check and write, then COMMIT."""
+    On PostgreSQL this is one statement (data-modifying CTEs); postings name their transaction by its
+    position in the batch, and integer arrays travel as array literals (`_ints`)."""
     if not _pg():
         ids = insert_transactions(rows, at)
         insert_postings([(ids[key], account, amount, currency) for key, account, amount, currency in legs], at)
@@ -192,25 +202,37 @@ def write(rows: list[list], legs: list[tuple[str, int, int, str]], deltas: list[
     stamp = connection.ops.adapt_datetimefield_value(at)
     columns = ", ".join([*TRANSACTION_COLUMNS, "created_at"])
     unnest = ", ".join(f"%s::{kind}[]" for kind in TRANSACTION_TYPES)
-    transaction_arrays = [list(column) for column in zip(*rows, strict=True)]
-    leg_arrays = [list(column) for column in zip(*legs, strict=True)]
-    delta_arrays = [list(column) for column in zip(*deltas, strict=True)] if deltas else [[], [], []]
+    transaction_arrays = [
+        _ints(column) if kind == "bigint" else list(column)
+        for column, kind in zip(zip(*rows, strict=True), TRANSACTION_TYPES, strict=True)
+    ]
+    position = {row[TRANSACTION_COLUMNS.index("idempotency_key")]: n for n, row in enumerate(rows, 1)}
+    leg_arrays = [
+        _ints(position[leg[0]] for leg in legs),
+        _ints(leg[1] for leg in legs),
+        _ints(leg[2] for leg in legs),
+        [leg[3] for leg in legs],
+    ]
+    delta_arrays = [_ints(column) for column in zip(*deltas, strict=True)] if deltas else ["{}", "{}", "{}"]
     with _cursor() as cursor:
         _run(
             cursor,
             f"WITH t AS (INSERT INTO {TRANSACTION} ({columns}) SELECT *, %s FROM unnest({unnest}) "  # noqa: S608
             "RETURNING idempotency_key, id), "
+            "k AS (SELECT t.id, t.idempotency_key, i.n FROM t "
+            "JOIN unnest(%s::text[]) WITH ORDINALITY AS i(idempotency_key, n) USING (idempotency_key)), "
             f"p AS (INSERT INTO {POSTING} (transaction_id, account_id, amount_minor, currency, posted_at) "
-            "SELECT t.id, l.account_id, l.amount_minor, l.currency, %s "
-            "FROM unnest(%s::text[], %s::bigint[], %s::bigint[], %s::text[]) WITH ORDINALITY "
-            "AS l(idempotency_key, account_id, amount_minor, currency, n) "
-            "JOIN t ON t.idempotency_key = l.idempotency_key ORDER BY l.n), "
+            "SELECT k.id, l.account_id, l.amount_minor, l.currency, %s "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::text[]) WITH ORDINALITY "
+            "AS l(n, account_id, amount_minor, currency, o) "
+            "JOIN k ON k.n = l.n ORDER BY l.o), "
             f"u AS (UPDATE {ACCOUNT} AS a SET balance_minor = a.balance_minor + v.d, "
             "held_minor = a.held_minor + v.h "
             "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS v(id, d, h) WHERE a.id = v.id) "
-            "SELECT idempotency_key, id FROM t",
-            [stamp, *transaction_arrays, stamp, *leg_arrays, *delta_arrays],
-        )
+            "SELECT idempotency_key, id FROM k",
+            [stamp, *transaction_arrays, transaction_arrays[TRANSACTION_COLUMNS.index("idempotency_key")], stamp,
+             *leg_arrays, *delta_arrays],
+        )  # fmt: skip
         return dict(cursor.fetchall())
 
 
@@ -225,7 +247,7 @@ def post_one(values: list, legs: list[tuple[int, int, str]], at) -> tuple[str, i
             cursor,
             "SELECT * FROM ledger_post_one(%s, %s, %s, %s, %s, %s, %s::bigint, %s::numeric, %s::numeric, "
             "%s::bigint, %s, %s::bigint[], %s::bigint[], %s::text[])",
-            [*values, connection.ops.adapt_datetimefield_value(at), accounts, amounts, currencies],
+            [*values, connection.ops.adapt_datetimefield_value(at), _ints(accounts), _ints(amounts), currencies],
         )
         return cursor.fetchone()
 

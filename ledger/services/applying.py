@@ -134,10 +134,15 @@ def _apply(prepared: list[_Prepared], locked: dict[int, Account], held_deltas: d
     return rows
 
 
+_WRITTEN = ["id", *sql.TRANSACTION_COLUMNS, "created_at"]
+# Where each model field sits among (id, values..., created_at), in the model's field order.
+_ORDER = [_WRITTEN.index(f.attname) for f in Transaction._meta.concrete_fields]
+
+
 def _row(prep: _Prepared, values: list, pk: int, at) -> Transaction:
-    row = Transaction(pk=pk, created_at=at, **dict(zip(sql.TRANSACTION_COLUMNS, values, strict=True)))
-    row._state.adding, row._state.db = False, connection.alias
-    return row
+    """The Transaction just written, built as a fetched row would be (Model.from_db: positional, quick)."""
+    written = [pk, *values, at]
+    return Transaction.from_db(connection.alias, _WRITTEN, [written[i] for i in _ORDER])
 
 
 def _values(p: _Prepared) -> list:
