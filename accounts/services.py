@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from accounts.images import check_image, check_photo, photo_files, reencode
 from accounts.models import ClientProfile, FreelancerProfile, Hat, PortfolioItem, Skill, User
+from common import fragments
 from ledger.money import to_minor
 
 
@@ -59,6 +60,7 @@ def on_profile_changed(listener) -> None:
 
 
 def _index(profile: FreelancerProfile) -> None:
+    fragments.changed("freelancers")
     for listener in _PROFILE_LISTENERS:
         listener(profile)
 
@@ -114,6 +116,7 @@ def client_profile_update(*, profile: ClientProfile, name: str, country: str = "
     profile.time_zone = time_zone
     profile.full_clean()
     profile.save()
+    fragments.changed("jobs")
     return profile
 
 
@@ -142,6 +145,7 @@ def portfolio_item_save(
         item.thumbnail.save(thumb.name, thumb, save=False)
     item.full_clean()
     item.save()
+    fragments.changed("freelancers")
     return item
 
 
@@ -151,6 +155,7 @@ def portfolio_item_delete(*, item: PortfolioItem) -> None:
         item.image.delete(save=False)
         item.thumbnail.delete(save=False)
     item.delete()
+    fragments.changed("freelancers")
 
 
 # --- Profile photos (freelancer and client profiles alike) ---------------------------------------------------
@@ -173,6 +178,7 @@ def profile_photo_set(*, profile: FreelancerProfile | ClientProfile, upload) -> 
     for field, content in files.items():
         getattr(profile, field).save(content.name, content, save=False)
     profile.save(update_fields=[*files, "updated_at"])
+    fragments.changed("freelancers", "jobs")
     _delete_after_commit(old)
     return profile
 
@@ -183,5 +189,6 @@ def profile_photo_remove(*, profile: FreelancerProfile | ClientProfile) -> Freel
     old = [profile.photo.name, profile.photo_small.name]
     profile.photo = profile.photo_small = ""
     profile.save(update_fields=["photo", "photo_small", "updated_at"])
+    fragments.changed("freelancers", "jobs")
     _delete_after_commit(old)
     return profile

@@ -13,6 +13,7 @@ from django.db.models import F, Value
 from django.db.models.expressions import RawSQL
 
 from accounts.models import FreelancerProfile
+from common import fragments
 from marketplace.models import Job
 
 JOB_FTS = "marketplace_job_fts"
@@ -54,6 +55,7 @@ def _sqlite_replace(table: str, rowid: int, columns: tuple[str, str, str]) -> No
 
 
 def index_job(job) -> None:
+    fragments.changed("jobs")
 
     skills = _skills_text(job)
     if is_postgres():
@@ -67,6 +69,7 @@ def index_job(job) -> None:
 
 
 def index_freelancer(profile) -> None:
+    fragments.changed("freelancers")
 
     skills = _skills_text(profile)
     if is_postgres():

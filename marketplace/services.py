@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import FreelancerProfile, Skill, User
 from accounts.services import freelancer_profile_ensure
+from common import fragments
 from common.states import move
 from ledger.money import MoneyError, format_money, from_minor, to_minor
 from marketplace import search
@@ -121,6 +122,7 @@ def job_transition(*, job: Job, client: User, to_state: str) -> Job:
     if to_state == JobState.OPEN and job.published_at is None:
         job.published_at = timezone.now()
     job.save(update_fields=["state", "published_at", "updated_at"])
+    fragments.changed("jobs")
     return job
 
 
@@ -491,3 +493,4 @@ def freelancer_stats_refresh(*, user: User) -> None:
     profile.job_success_pct = None if not counted else round(Decimal(len(good) * 100) / len(counted))
     profile.ended_contracts = ContractOffer.objects.filter(freelancer=user, state=OfferState.ENDED).count()
     profile.save(update_fields=["rating_count", "rating_x100", "job_success_pct", "ended_contracts"])
+    fragments.changed("freelancers")

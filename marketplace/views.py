@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from accounts import selectors as account_selectors
 from accounts.models import FreelancerProfile, Hat
 from accounts.selectors import freelancer_profile_or_default
 from accounts.services import client_profile_ensure, user_switch_hat
+from common import fragments
 from common.confirm import confirmed
 from common.throttles import throttle
 from marketplace import selectors, services
@@ -54,6 +56,11 @@ def _search_context(request, form, page) -> dict:
 
 
 def job_search(request):
+    content = fragments.cached_part(request, "job_search", lambda: _job_search_content(request), groups=("jobs",))
+    return render(request, "marketplace/job_search.html", {"content": content})
+
+
+def _job_search_content(request) -> str:
     form = JobSearchForm(request.GET or None)
     page = None
     if form.is_bound and form.is_valid():
@@ -72,7 +79,7 @@ def job_search(request):
         page = selectors.search_jobs(filters, page=request.GET.get("page", 1))
     elif not form.is_bound:
         page = selectors.search_jobs(selectors.JobFilters(sort="newest"), page=1)
-    return render(request, "marketplace/job_search.html", _search_context(request, form, page))
+    return render_to_string("marketplace/_job_search_content.html", _search_context(request, form, page), request)
 
 
 def _visible_job(request, pk) -> Job:
@@ -316,6 +323,13 @@ def my_proposals(request):
 
 
 def freelancer_search(request):
+    content = fragments.cached_part(
+        request, "freelancer_search", lambda: _freelancer_search_content(request), groups=("freelancers",)
+    )
+    return render(request, "marketplace/freelancer_search.html", {"content": content})
+
+
+def _freelancer_search_content(request) -> str:
     form = FreelancerSearchForm(request.GET or None)
     page = None
     if form.is_bound and form.is_valid():
@@ -335,7 +349,9 @@ def freelancer_search(request):
         page = selectors.search_freelancers(filters, page=request.GET.get("page", 1))
     elif not form.is_bound:
         page = selectors.search_freelancers(selectors.FreelancerFilters(), page=1)
-    return render(request, "marketplace/freelancer_search.html", _search_context(request, form, page))
+    return render_to_string(
+        "marketplace/_freelancer_search_content.html", _search_context(request, form, page), request
+    )
 
 
 @login_required

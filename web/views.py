@@ -6,11 +6,13 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from accounts.models import ClientProfile, FreelancerProfile, Hat
 from accounts.selectors import featured_freelancers
+from common import fragments
 from contracts.selectors import contracts_needing_action
 from marketplace.views import client_dashboard_context, freelancer_dashboard_context
 from web.models import Heartbeat
@@ -19,7 +21,13 @@ logger = logging.getLogger(__name__)
 
 
 def home(request):
-    return render(request, "web/home.html", {"freelancers": featured_freelancers(day=timezone.localdate(), limit=6)})
+    def content():
+        freelancers = featured_freelancers(day=timezone.localdate(), limit=6)
+        return render_to_string("web/_home_content.html", {"freelancers": freelancers}, request)
+
+    return render(
+        request, "web/home.html", {"content": fragments.cached_part(request, "home", content, groups=("freelancers",))}
+    )
 
 
 @login_required
