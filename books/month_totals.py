@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.db import connection
 
 from books.models import Entry, MonthTotal, PkrBasis
+from common import fragments
 
 KEY = ("user_id", "month", "kind", "currency", "source", "category", "client")
 SUMS = ("entries", "amount_minor", "pkr_minor", "withheld_minor", "missing")
@@ -39,6 +40,7 @@ def _contribution(entry: Entry) -> tuple[int, int, int, int, int]:
 
 
 def _add(changes: dict[tuple, list[int]]) -> None:
+    fragments.changed_users({key[0] for key in changes})  # the user's books and tax pages are stale
     rows = [key + tuple(sums) for key, sums in sorted(changes.items()) if any(sums)]
     if not rows:
         return

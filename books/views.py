@@ -38,6 +38,7 @@ from books.models import (
     Remittance,
     StatementImport,
 )
+from common import fragments
 from common.files import private_file_response
 from common.fiscal import fiscal_year
 from common.pagination import CountedPaginator
@@ -52,6 +53,12 @@ def _month_label(month: date) -> str:
 
 @login_required
 def books_home(request):
+    return fragments.render_with_part(
+        request, "books/home.html", "books/_home_content.html", lambda: _books_home_context(request), per_user=True
+    )
+
+
+def _books_home_context(request) -> dict:
     today = timezone.localdate()
     fy = fiscal_year(today)
     kind = request.GET.get("kind", "")
@@ -68,32 +75,28 @@ def books_home(request):
     ).get_page(request.GET.get("page"))
     rule_of = tax_notes.income_rule_for(request.user)
     rows = [(entry, rule_of(entry) if entry.kind == EntryKind.INCOME else None) for entry in page]
-    return render(
-        request,
-        "books/home.html",
-        {
-            "fy": fy,
-            "totals": selectors.totals(user=request.user, start=fy.starts, end=fy.ends),
-            "page": page,
-            "rows": rows,
-            "kind": kind,
-            "income_chart": charts.bar_chart(
-                title=_("Monthly income in PKR by currency"), labels=[_month_label(m) for m in months], series=income
-            ),
-            "client_chart": charts.bar_chart(
-                title=_("Income by client this fiscal year"),
-                labels=[str(row["key"])[:10] for row in by_client],
-                series={_("PKR"): [row["pkr_minor"] for row in by_client]},
-            ),
-            "category_chart": charts.bar_chart(
-                title=_("Expenses by category this fiscal year"),
-                labels=[str(row["label"])[:10] for row in by_category],
-                series={_("PKR"): [row["pkr_minor"] for row in by_category]},
-            ),
-            "by_client": by_client,
-            "by_category": by_category,
-        },
-    )
+    return {
+        "fy": fy,
+        "totals": selectors.totals(user=request.user, start=fy.starts, end=fy.ends),
+        "page": page,
+        "rows": rows,
+        "kind": kind,
+        "income_chart": charts.bar_chart(
+            title=_("Monthly income in PKR by currency"), labels=[_month_label(m) for m in months], series=income
+        ),
+        "client_chart": charts.bar_chart(
+            title=_("Income by client this fiscal year"),
+            labels=[str(row["key"])[:10] for row in by_client],
+            series={_("PKR"): [row["pkr_minor"] for row in by_client]},
+        ),
+        "category_chart": charts.bar_chart(
+            title=_("Expenses by category this fiscal year"),
+            labels=[str(row["label"])[:10] for row in by_category],
+            series={_("PKR"): [row["pkr_minor"] for row in by_category]},
+        ),
+        "by_client": by_client,
+        "by_category": by_category,
+    }
 
 
 def _keyed_post(request, form_class, record, success: str, template: str, title: str):

@@ -1,14 +1,20 @@
-"""Rendered page parts kept in the cache (Redis in production), so the public pages every visitor sees
-(home, job and freelancer search, public profiles) are not rebuilt on every request.
+"""Rendered page parts kept in the cache (Redis in production), so a page is not rebuilt on every request
+while nothing it shows has changed.
 
-A part is cached for anonymous visitors only: signed-in people always get what is true now. Its key is the
-part's name, the language and the full path with its query; it carries the generation of every group it
-depends on ("jobs", "freelancers"), and a service that changes a group calls `changed(group)`, which gives
-the group a new generation, so the next request renders afresh. Generations are random, so a generation
-the cache dropped can never match an old part. `changed` takes effect at once and again after the
-database commit (a reader between the two may have cached the old state). Every part also expires after
-`seconds` (relative times such as "posted 5 minutes ago" are at most that old). Writes here are cache
-writes, never database writes: a GET still writes nothing.
+Public parts (home, job and freelancer search) are cached for anonymous visitors only; signed-in people get
+them fresh. Personal parts (`per_user=True`: wallet, statements, books, tax) are cached per user and per
+CSRF cookie (so a form token in the part is always the reader's own). A part's key is its name, the language
+and the full path with its query; it carries the generation of every group it depends on ("jobs",
+"freelancers"; a personal part also "user:<id>" and "people"), and whatever changes a group calls
+`changed(group)`, which gives the group a new generation, so the next request renders afresh: services for
+the public groups; for a user's group every write request they make (web.freshness.FreshPartsMiddleware),
+every ledger posting to an account they own (web.freshness, registered in web.apps) and every change to
+their book entries (books.month_totals); a staff member's write request renews "people", every personal
+part. Generations are random, so a generation the cache dropped can never match an old part. `changed`
+takes effect at once and again after the database commit (a reader between the two may have cached the old
+state). Every part also expires after `seconds` (relative times such as "posted 5 minutes ago", a change
+no service announced, are at most that old). Writes here are cache writes, never database writes: a GET
+still writes nothing.
 """
 
 import secrets
@@ -17,6 +23,8 @@ from hashlib import blake2b
 
 from django.core.cache import cache
 from django.db import transaction
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
@@ -27,12 +35,33 @@ def _generation_key(group: str) -> str:
     return f"{PREFIX}gen:{group}"
 
 
-def cached_part(request, name: str, render: Callable[[], str], *, groups: tuple[str, ...], seconds: int = 60):
-    """The HTML `render()` returns, from the cache when an anonymous visitor asked for it before and none of
-    `groups` changed since; signed-in users always get `render()`."""
+def user_group(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def cached_part(
+    request,
+    name: str,
+    render: Callable[[], str],
+    *,
+    groups: tuple[str, ...] = (),
+    per_user: bool = False,
+    seconds: int = 60,
+):
+    """The HTML `render()` returns, from the cache when the same reader asked for it before and none of its
+    groups changed since: anonymous visitors share public parts; personal parts are each user's own."""
+    reader = ""
     if request.user.is_authenticated:
+        if not per_user:
+            return render()
+        csrf = request.META.get("CSRF_COOKIE")
+        if not csrf:  # a token rendered now will come with a new cookie: nothing to share yet
+            return render()
+        groups = (*groups, user_group(request.user.pk), "people")
+        reader = f"{request.user.pk}:{csrf}"
+    elif per_user:
         return render()
-    path = "\x1f".join([name, translation.get_language() or "", request.get_full_path()])
+    path = "\x1f".join([name, reader, translation.get_language() or "", request.get_full_path()])
     key = PREFIX + blake2b(path.encode(), digest_size=16).hexdigest()
     generation_keys = [_generation_key(group) for group in groups]
     found = cache.get_many([key, *generation_keys])
@@ -43,6 +72,23 @@ def cached_part(request, name: str, render: Callable[[], str], *, groups: tuple[
     html = render()
     cache.set(key, (stamp, str(html)), seconds)
     return html if isinstance(html, SafeString) else mark_safe(html)  # noqa: S308 - rendered by a template
+
+
+def render_with_part(request, template: str, part: str, context: Callable[[], dict], *, page: dict | None = None,
+                     **options):  # fmt: skip
+    """Render `template` (a page whose content block is `{{ content }}`) around the part `part` rendered from
+    `context()`, which runs only when the cache has no current copy; `page` is what the page's other blocks
+    (its title) need. `options` as for cached_part (name defaults to the part's template)."""
+    options.setdefault("name", part)
+    content = cached_part(request, render=lambda: render_to_string(part, context(), request), **options)
+    return render(request, template, {**(page or {}), "content": content})
+
+
+def changed_users(user_ids) -> None:
+    """Every personal part of these users is stale."""
+    groups = sorted({user_group(pk) for pk in user_ids if pk})
+    if groups:
+        changed(*groups)
 
 
 def changed(*groups: str) -> None:

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import fragments
 from common.spreadsheets import safe_csv_writer
 from ledger import selectors
 from ledger.chart import TxnKind
@@ -20,7 +21,13 @@ STATEMENT_PAGE_SIZE = 50
 
 @login_required
 def wallet(request):
-    return render(request, "ledger/wallet.html", {"lines": selectors.user_balances(user=request.user)})
+    return fragments.render_with_part(
+        request,
+        "ledger/wallet.html",
+        "ledger/_wallet_content.html",
+        lambda: {"lines": selectors.user_balances(user=request.user)},
+        per_user=True,
+    )
 
 
 def _own_account(request, account_id: int) -> Account:
@@ -44,15 +51,22 @@ def _statement_rows(account: Account, opening: int, postings):
 def statement(request, account_id: int):
     """Latest postings first; ?before= and ?after= carry a signed cursor (?after=start is the oldest page)."""
     account = _own_account(request, account_id)
-    page = selectors.account_statement_page(
-        account=account, after=request.GET.get("after"), before=request.GET.get("before"), size=STATEMENT_PAGE_SIZE
-    )
-    rows = list(_statement_rows(account, 0, page.postings))
-    links = links_for(row["transaction"].reference for row in rows)
-    for row in rows:
-        row["link"] = links.get(row["transaction"].reference)
-        row["kind"] = TxnKind(row["transaction"].kind).label if row["transaction"].kind in TxnKind.values else ""
-    return render(request, "ledger/statement.html", {"account": account, "page": page, "rows": rows})
+
+    def context():
+        page = selectors.account_statement_page(
+            account=account, after=request.GET.get("after"), before=request.GET.get("before"), size=STATEMENT_PAGE_SIZE
+        )
+        rows = list(_statement_rows(account, 0, page.postings))
+        links = links_for(row["transaction"].reference for row in rows)
+        for row in rows:
+            row["link"] = links.get(row["transaction"].reference)
+            row["kind"] = TxnKind(row["transaction"].kind).label if row["transaction"].kind in TxnKind.values else ""
+        return {"account": account, "page": page, "rows": rows}
+
+    return fragments.render_with_part(
+        request, "ledger/statement.html", "ledger/_statement_content.html", context, page={"account": account},
+        per_user=True,
+    )  # fmt: skip
 
 
 @login_required

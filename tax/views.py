@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from books import charts
 from books import selectors as books
 from books.models import EntryKind
+from common import fragments
 from common.pagination import CountedPaginator
 from tax import rules, selectors
 from tax.forms import TaxProfileForm
@@ -54,6 +55,13 @@ def _years() -> list[str]:
 @login_required
 def tax_home(request):
     label = _year(request)
+    return fragments.render_with_part(
+        request, "tax/home.html", "tax/_home_content.html", lambda: _tax_home_context(request, label),
+        page={"fy": {"label": label}}, per_user=True,
+    )  # fmt: skip
+
+
+def _tax_home_context(request, label: str) -> dict:
     today = timezone.localdate()
     est = selectors.estimate(user=request.user, fy=label, today=today)
     fy = est.fy
@@ -65,24 +73,20 @@ def tax_home(request):
         count=books.entry_count(user=request.user, start=fy.starts, end=fy.ends, kind=EntryKind.INCOME),
     ).get_page(request.GET.get("page"))
     rows = [(entry, selectors.receipt_rule(est.status, entry)) for entry in receipts]
-    return render(
-        request,
-        "tax/home.html",
-        {
-            "est": est,
-            "fy": fy,
-            "years": _years(),
-            "disclaimer": rules.DISCLAIMER,
-            "slabs_source": rules.slabs_source(label),
-            "receipts": receipts,
-            "rows": rows,
-            "chart": charts.bar_chart(
-                title=_("Income in PKR by fiscal month"),
-                labels=[charts.date_label(m, "MMM") for m in months],
-                series=income,
-            ),
-        },
-    )
+    return {
+        "est": est,
+        "fy": fy,
+        "years": _years(),
+        "disclaimer": rules.DISCLAIMER,
+        "slabs_source": rules.slabs_source(label),
+        "receipts": receipts,
+        "rows": rows,
+        "chart": charts.bar_chart(
+            title=_("Income in PKR by fiscal month"),
+            labels=[charts.date_label(m, "MMM") for m in months],
+            series=income,
+        ),
+    }
 
 
 @login_required

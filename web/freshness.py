@@ -1,0 +1,41 @@
+"""What makes a user's cached personal parts (common.fragments) stale, beyond the services that say so:
+every write request the user makes, and every ledger posting to an account the user owns."""
+
+from common import fragments
+from ledger import chart
+from ledger.models import PLATFORM_BOOK
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+class FreshPartsMiddleware:
+    """After a write request, the writer's personal parts are stale (a staff member's: everyone's, since staff
+    change other people's things). Runs for refused writes too: cheaper than knowing what a view wrote."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)  # set by a DRF token too, once its view ran
+        if request.method not in SAFE_METHODS and user is not None and user.is_authenticated:
+            fragments.changed("people") if user.is_staff else fragments.changed_users([user.pk])
+        return response
+
+
+def _owner(account) -> int | None:
+    if account.owner_id:
+        return account.owner_id
+    if account.book != PLATFORM_BOOK:
+        code = chart.parse(account.code)
+        return int(code.owner) if code.owner.isdigit() else None
+    return None
+
+
+def owners_wanted(legs, kind: str) -> bool:
+    return any(_owner(account) for account, _minor in legs)
+
+
+def postings_made_parts_stale(posted) -> None:
+    """A ledger projector (no transaction needed): the owners of the touched accounts see new balances."""
+    fragments.changed_users({_owner(account) for item in posted for account, _minor in item.legs})
