@@ -152,12 +152,15 @@ def pages_for(user) -> list[tuple[str, str, bool]]:
 
 
 def session_cookie(user) -> str:
+    """The cookies a signed-in browser sends: its session and the CSRF cookie it got on its first page."""
     from django.conf import settings
     from django.test import Client
 
-    client = Client()
+    client = Client(HTTP_X_FORWARDED_PROTO="https")
     client.force_login(user)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    client.get("/")
+    cookies = [settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME]
+    return "; ".join(f"{name}={client.cookies[name].value}" for name in cookies)
 
 
 def ensure_wrk() -> str:

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 PREFIX = "kamai:part:"
 
@@ -37,6 +37,20 @@ def _generation_key(group: str) -> str:
 
 def user_group(user_id: int) -> str:
     return f"user:{user_id}"
+
+
+def _cached(parts: list[str], groups: tuple[str, ...], compute: Callable, seconds: int):
+    """compute(), from the cache when stored under these key parts with the groups' current generations."""
+    key = PREFIX + blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+    generation_keys = [_generation_key(group) for group in groups]
+    found = cache.get_many([key, *generation_keys])
+    stamp = tuple(found.get(k, "") for k in generation_keys)
+    hit = found.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1], True
+    value = compute()
+    cache.set(key, (stamp, value), seconds)
+    return value, False
 
 
 def cached_part(
@@ -61,17 +75,15 @@ def cached_part(
         reader = f"{request.user.pk}:{csrf}"
     elif per_user:
         return render()
-    path = "\x1f".join([name, reader, translation.get_language() or "", request.get_full_path()])
-    key = PREFIX + blake2b(path.encode(), digest_size=16).hexdigest()
-    generation_keys = [_generation_key(group) for group in groups]
-    found = cache.get_many([key, *generation_keys])
-    stamp = tuple(found.get(k, "") for k in generation_keys)
-    hit = found.get(key)
-    if hit is not None and hit[0] == stamp:
-        return mark_safe(hit[1])  # noqa: S308 - HTML this module rendered and stored itself
-    html = render()
-    cache.set(key, (stamp, str(html)), seconds)
-    return html if isinstance(html, SafeString) else mark_safe(html)  # noqa: S308 - rendered by a template
+    parts = [name, reader, translation.get_language() or "", request.get_full_path()]
+    html, _hit = _cached(parts, groups, lambda: str(render()), seconds)
+    return mark_safe(html)  # noqa: S308 - HTML a template rendered, stored by this module
+
+
+def cached_for_user(user, name: str, compute: Callable, *, seconds: int = 60):
+    """A value about `user` (the nav's unread count), kept until their group or "people" changes."""
+    value, _hit = _cached([name, str(user.pk)], (user_group(user.pk), "people"), compute, seconds)
+    return value
 
 
 def render_with_part(request, template: str, part: str, context: Callable[[], dict], *, page: dict | None = None,

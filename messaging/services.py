@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import FreelancerProfile, User
+from common import fragments
 from marketplace.models import ContractOffer, Job, Proposal
 from messaging.attachments import check_attachment, download_name
 from messaging.errors import MessagingError, NotAllowed
@@ -128,9 +129,11 @@ def conversation_mark_read(*, conversation: Conversation, reader: User, up_to_me
         )
     if not up_to_message_id:
         return
-    Conversation.objects.filter(pk=conversation.pk, **{f"{field}__lt": up_to_message_id}).update(
+    moved = Conversation.objects.filter(pk=conversation.pk, **{f"{field}__lt": up_to_message_id}).update(
         **{field: up_to_message_id}
     )
+    if moved:
+        fragments.changed_users([reader.pk])  # their unread count
     setattr(conversation, field, max(getattr(conversation, field), up_to_message_id))
 
 
@@ -171,6 +174,7 @@ def message_send(*, conversation: Conversation, sender: User, body: str, attachm
     setattr(conversation, marker, message.pk)
     recipient_id = conversation.freelancer_id if sender.pk == conversation.client_id else conversation.client_id
     _notification_ensure(conversation=conversation, recipient_id=recipient_id)
+    fragments.changed_users([recipient_id, sender.pk])  # unread counts
     return message
 
 

@@ -45,7 +45,8 @@ def test_one_task_is_scheduled_per_burst_with_the_configured_delay(deal, setting
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         for n in range(5):
             services.message_send(conversation=conversation, sender=deal.client, body=f"m{n}")
-    assert len(callbacks) == 1
+    # One scheduling callback for the burst (the others renew cached unread counts: common.fragments).
+    assert len([c for c in callbacks if c.__qualname__ != "changed.<locals>.bump"]) == 1
     scheduled = HUEY.scheduled()
     assert len(scheduled) == 1
     task = scheduled[0]
