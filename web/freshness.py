@@ -2,6 +2,7 @@
 every write request the user makes, and every ledger posting to an account the user owns."""
 
 from common import fragments
+from contracts.services import contract_group
 from ledger import chart
 from ledger.models import PLATFORM_BOOK
 
@@ -32,10 +33,21 @@ def _owner(account) -> int | None:
     return None
 
 
+def _contract(account) -> str | None:
+    """The contract room an escrow account's movements show in."""
+    ref = account.owner_ref or ""
+    return contract_group(int(ref.split(":")[1])) if ref.startswith("contract:") and ref[9:].isdigit() else None
+
+
 def owners_wanted(legs, kind: str) -> bool:
-    return any(_owner(account) for account, _minor in legs)
+    return any(_owner(account) or _contract(account) for account, _minor in legs)
 
 
 def postings_made_parts_stale(posted) -> None:
-    """A ledger projector (no transaction needed): the owners of the touched accounts see new balances."""
-    fragments.changed_users({_owner(account) for item in posted for account, _minor in item.legs})
+    """A ledger projector (no transaction needed): the owners of the touched accounts see new balances, and
+    the parties of a contract whose escrow moved see its room afresh."""
+    legs = [account for item in posted for account, _minor in item.legs]
+    fragments.changed_users({_owner(account) for account in legs})
+    rooms = sorted({group for group in map(_contract, legs) if group})
+    if rooms:
+        fragments.changed(*rooms)

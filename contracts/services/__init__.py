@@ -14,6 +14,7 @@ One module an area (creation, terms, funding, fixed_price, scheduled, hourly, di
 only _common and the areas before it in that list; callers import from this package.
 """
 
+from contracts.services._common import contract_group
 from contracts.services.creation import contract_accept, contract_create, contract_create_from_offer
 from contracts.services.disputes import dispute_decide, dispute_open, evidence_add
 from contracts.services.fixed_price import (
@@ -44,6 +45,7 @@ from contracts.services.terms import terms_accept, terms_propose
 from contracts.terms import MilestoneTerms, penalty_due_minor, week_amount_minor
 
 __all__ = [
+    "contract_group",
     "MilestoneTerms",
     "auto_release_due",
     "auto_release_warn",

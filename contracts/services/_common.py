@@ -8,6 +8,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common import fragments
 from common.states import move
 from common.translations import in_every_language
 from contracts.action_keys import claim_action_key
@@ -35,10 +36,16 @@ from ledger.services import (
 from messaging.attachments import check_attachment, download_name
 
 
+def contract_group(contract_id: int) -> str:
+    """The cache group of a contract's room (common.fragments)."""
+    return f"contract:{contract_id}"
+
+
 def _event(contract: Contract, actor, kind: str, message) -> None:
     """`message` is a callable rendering the line in the active language: it is stored in every language."""
     english, others = in_every_language(message, 500)
     Event.objects.create(contract=contract, actor=actor, kind=kind, message=english, translations=others)
+    fragments.changed(contract_group(contract.pk))  # both parties' cached contract rooms
 
 
 def _notify(contract: Contract, subject: str, body: str, *, to_client=True, to_freelancer=True) -> None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from common import fragments
 from common.throttles import throttle
 from contracts import selectors, services
 from contracts.errors import ContractError
@@ -77,7 +78,11 @@ def contract_detail(request, pk):
     if _invitee(request, contract):
         return redirect("contract_invite", token=contract.invite_token)
     contract = _contract_for(request, pk)
-    return render(request, "contracts/contract_detail.html", selectors.contract_room(contract, request.user))
+    return fragments.render_with_part(
+        request, "contracts/contract_detail.html", "contracts/_contract_room.html",
+        lambda: selectors.contract_room(contract, request.user), page={"contract": contract},
+        groups=(services.contract_group(contract.pk),), per_user=True,
+    )  # fmt: skip
 
 
 @login_required

@@ -158,3 +158,29 @@ def test_a_write_request_renews_the_writers_parts_and_a_staff_write_everyones(cl
     client.force_login(staff)
     client.post("/i18n/setlang/", {"language": "en"})
     assert _generation("people") != people
+
+
+def _escrow_card(html: str) -> str:
+    return html.split("In escrow", 1)[1].split("</div>", 1)[0]
+
+
+def test_a_contract_room_shows_what_the_other_party_did(client):
+    from django.test import Client
+
+    from contracts import services
+    from contracts.tests.helpers import fixed_contract, key
+
+    contract = fixed_contract(amounts=("300",))
+    milestone = contract.milestones.get()
+    room = f"/contracts/{contract.pk}/"
+    freelancer = _signed_in(client, contract.freelancer)
+    first_count, first = _queries(freelancer, room)
+    again_count, _again = _queries(freelancer, room)
+    assert again_count < first_count
+    assert "$0.00" in _escrow_card(first)  # nothing in escrow yet
+    services.milestone_fund(milestone=milestone, client=contract.client, provider="sandbox", idempotency_key=key())
+    funded = freelancer.get(room).content.decode()
+    assert "$300.00" in _escrow_card(funded)
+    # The client's own room is theirs alone.
+    theirs = _signed_in(Client(), contract.client).get(room).content.decode()
+    assert 'class="danger">Refund to client' not in theirs and 'class="danger">Refund to client' in funded
