@@ -479,13 +479,17 @@ def client_dashboard_context(user) -> dict:
 
 def freelancer_public(request, slug):
     """A freelancer's public profile with their latest visible reviews (the profile is accounts', the reviews
-    the marketplace's, so the page lives here, above both)."""
-    try:
+    the marketplace's, so the page lives here, above both). Anonymous visitors get the cached part; the title
+    and description come from one short query that is also the 404 check."""
+    head = account_selectors.freelancer_public_head(slug=slug)
+    if head is None:
+        raise Http404
+
+    def context():
         profile = account_selectors.freelancer_public_profile(slug=slug)
-    except FreelancerProfile.DoesNotExist:
-        raise Http404 from None
-    return render(
-        request,
-        "accounts/freelancer_public.html",
-        {"profile": profile, "reviews": selectors.visible_reviews_of(profile.user, limit=5)},
-    )
+        return {"profile": profile, "reviews": selectors.visible_reviews_of(profile.user, limit=5)}
+
+    return fragments.render_with_part(
+        request, "accounts/freelancer_public.html", "accounts/_freelancer_public_content.html", context,
+        page={"profile": head}, groups=("freelancers",),
+    )  # fmt: skip

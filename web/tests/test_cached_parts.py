@@ -184,3 +184,15 @@ def test_a_contract_room_shows_what_the_other_party_did(client):
     # The client's own room is theirs alone.
     theirs = _signed_in(Client(), contract.client).get(room).content.decode()
     assert 'class="danger">Refund to client' not in theirs and 'class="danger">Refund to client' in funded
+
+
+def test_a_public_profile_is_cached_for_visitors_until_the_freelancer_edits_it(client):
+    user = make_freelancer(headline="Django developer", name="Bilal Ahmed")
+    path = f"/f/{user.freelancer_profile.slug}/"
+    first_count, first = _queries(client, path)
+    again_count, again = _queries(client, path)
+    assert "Bilal Ahmed" in first and again_count == 1 < first_count  # only the title's query and 404 check
+    assert "<title>Bilal Ahmed" in again
+    freelancer_profile_update(profile=user.freelancer_profile, display_name="Bilal Ahmed", headline="Python and Go")
+    assert "Python and Go" in client.get(path).content.decode()
+    assert client.get("/f/no-such-freelancer/").status_code == 404
