@@ -82,21 +82,21 @@ def post_transactions(batch: Sequence[dict]) -> list[Transaction]:
         prepared.append(prep)
     if not prepared:
         return []
+    # Keys already posted are looked up before the accounts are locked (less time holding them); a key posted
+    # by someone else in between fails the insert on its unique index, and the second attempt finds it.
     for attempt in (1, 2):
+        known = sql.existing_fingerprints(list(by_key))
+        for key, (_pk, fingerprint) in known.items():
+            if fingerprint != by_key[key].fingerprint:
+                raise IdempotencyConflict(f"Idempotency key {key!r} was already used for a different transaction.")
+        existing = {t.idempotency_key: t for t in Transaction.objects.filter(pk__in=[v[0] for v in known.values()])}
+        new = [p for p in prepared if p.idempotency_key not in known]
         try:
             with transaction.atomic():
-                locked = _lock_accounts(account.pk for p in prepared for account, _ in p.legs)
-                known = sql.existing_fingerprints(list(by_key))
-                for key, (_pk, fingerprint) in known.items():
-                    if fingerprint != by_key[key].fingerprint:
-                        raise IdempotencyConflict(
-                            f"Idempotency key {key!r} was already used for a different transaction."
-                        )
-                existing = {
-                    t.idempotency_key: t for t in Transaction.objects.filter(pk__in=[v[0] for v in known.values()])
-                }
-                new = [p for p in prepared if p.idempotency_key not in known]
-                created = {t.idempotency_key: t for t in _apply(new, locked)} if new else {}
+                created = {}
+                if new:
+                    locked = _lock_accounts(account.pk for p in new for account, _ in p.legs)
+                    created = {t.idempotency_key: t for t in _apply(new, locked)}
                 return [existing.get(p.idempotency_key) or created[p.idempotency_key] for p in prepared]
         except IntegrityError:
             if attempt == 2:
