@@ -161,7 +161,10 @@ if REDIS_URL:
     # Sessions read from Redis, written through to the database (a signed-in page no longer reads the table).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Shared by every process on the machine (site and worker), so a change one makes renews the cached page
+    # parts the other serves (common.fragments); production uses Redis.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache")}}  # fmt: skip
 
 # --- Background jobs ------------------------------------------------------------------------
 HUEY = {
