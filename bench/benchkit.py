@@ -18,3 +18,18 @@ def ensure_database(url: str) -> None:
         except psycopg.OperationalError:
             continue
     raise SystemExit(f"Cannot reach PostgreSQL at {server} to create {name}.")
+
+
+def ensure_tool(command: str, package: str) -> str:
+    """The path of `command`, installing Debian's `package` first if it is missing."""
+    import os
+    import shutil
+    import subprocess
+
+    if shutil.which(command) is None:
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        subprocess.run([*sudo, "apt-get", "install", "-y", package], check=True)
+    found = shutil.which(command)
+    if found is None:
+        raise SystemExit(f"{command} not found after installing {package}")
+    return found

@@ -17,7 +17,6 @@ import multiprocessing
 import os
 import random
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import psycopg
+from benchkit import ensure_tool
 from psycopg import sql as psql
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,11 +111,9 @@ def check_peer(url: str, db: str) -> str:
 
 def run_pgbench(url: str, db: str, script: str, clients: int, seconds: int) -> tuple:
     """(transactions per second, failed clients) of pgbench over one of the peer's scripts."""
-    if shutil.which("pgbench") is None:
-        raise SystemExit("pgbench not found (Debian: postgresql-contrib or postgresql-client)")
     out = subprocess.run(
         [
-            "pgbench",
+            ensure_tool("pgbench", "postgresql-client"),
             "-n",
             "-f",
             str(peer_dir() / script),

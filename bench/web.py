@@ -19,7 +19,6 @@ import argparse
 import http.client
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -152,22 +151,24 @@ def pages_for(user) -> list[tuple[str, str, bool]]:
 
 
 def session_cookie(user) -> str:
-    """The cookies a signed-in browser sends: its session and the CSRF cookie it got on its first page."""
+    """The cookies a signed-in browser sends: its session and the CSRF cookie it got on its first page (a
+    random secret of the form Django gives out)."""
     from django.conf import settings
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.test import Client
+    from django.utils.crypto import get_random_string
 
-    client = Client(HTTP_X_FORWARDED_PROTO="https")
+    client = Client()
     client.force_login(user)
-    client.get("/")
-    cookies = [settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME]
-    return "; ".join(f"{name}={client.cookies[name].value}" for name in cookies)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    csrf = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+    return f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"
 
 
 def ensure_wrk() -> str:
-    if shutil.which("wrk") is None:
-        sudo = [] if os.geteuid() == 0 else ["sudo"]
-        subprocess.run([*sudo, "apt-get", "install", "-y", "wrk"], check=True)
-    return shutil.which("wrk")
+    from benchkit import ensure_tool
+
+    return ensure_tool("wrk", "wrk")
 
 
 def serve(name: str, app: list[str], port: int, env: dict, workers: int) -> subprocess.Popen:
