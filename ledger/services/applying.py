@@ -174,6 +174,9 @@ def _post_one_pg(prep: _Prepared) -> Transaction:
             )
         return Transaction.objects.get(pk=pk)
     if status == "insufficient":
+        replayed = _replay(Transaction, prep.idempotency_key, prep.fingerprint)
+        if replayed is not None:  # posted before; the funds have moved on since
+            return replayed
         account = next(a for a, _ in prep.legs if a.pk == pk)
         available, needed = (int(x) for x in info.split())
         raise InsufficientFunds(
