@@ -236,7 +236,7 @@ def message_digest_send(*, conversation_id: int, recipient_id: int) -> int:
         if message.attachment_name:
             lines.append(_("Attachment: %(name)s") % {"name": message.attachment_name})
         lines.append("")
-    path = reverse("conversation_detail", args=[conversation.pk])
+    path = reverse("messaging:conversation_detail", args=[conversation.pk])
     site = getattr(settings, "KAMAI_SITE_URL", "").rstrip("/")
     lines.append(_("Read and reply: %(url)s") % {"url": f"{site}{path}"})
     send_mail(

@@ -59,8 +59,8 @@ def conversation_start(request):
         raise Http404 from None
     except MessagingError as error:
         messages.error(request, str(error))
-        return redirect("inbox")
-    return redirect("conversation_detail", pk=conversation.pk)
+        return redirect("messaging:inbox")
+    return redirect("messaging:conversation_detail", pk=conversation.pk)
 
 
 def _page_context(request, conversation) -> dict:
@@ -94,7 +94,7 @@ def conversation_detail(request, pk):
             except MessagingError as error:
                 form.add_error(None, str(error))
             else:
-                return redirect(reverse("conversation_detail", args=[conversation.pk]) + "#latest")
+                return redirect(reverse("messaging:conversation_detail", args=[conversation.pk]) + "#latest")
     return render(request, "messaging/conversation.html", {**_page_context(request, conversation), "form": form})
 
 

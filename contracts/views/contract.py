@@ -75,7 +75,7 @@ def _invitee(request, contract) -> bool:
 def contract_detail(request, pk):
     contract = get_object_or_404(Contract, pk=pk)
     if _invitee(request, contract):
-        return redirect("contract_invite", token=contract.invite_token)
+        return redirect("contracts:contract_invite", token=contract.invite_token)
     contract = _contract_for(request, pk)
     return render(request, "contracts/contract_detail.html", selectors.contract_room(contract, request.user))
 

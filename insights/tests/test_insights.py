@@ -71,7 +71,7 @@ def test_snapshot_computes_on_the_demo_world_and_the_page_shows_it(client):
     call_command("seed_demo")
     snapshot = insight_snapshot_refresh()
     assert set(snapshot.data) >= {"cities", "pseb", "skills", "rates", "countries", "escrow", "release", "invoices"}
-    response = client.get(reverse("insights"))
+    response = client.get(reverse("insights:insights"))
     assert response.status_code == 200
     assert "fewer than 5" in response.content.decode()
 
@@ -82,7 +82,7 @@ def test_small_cities_are_suppressed_and_groups_of_five_are_shown(client):
     cities = insight_snapshot_refresh().data["cities"]
     assert cities["rows"] == [{"city": "lahore", "freelancers": 5}]
     assert cities["suppressed"] == 1
-    page = client.get(reverse("insights")).content.decode()
+    page = client.get(reverse("insights:insights")).content.decode()
     assert "Lahore" in page
     assert "Quetta" not in page
     assert "1 more city has fewer than 5 freelancers" in page
@@ -150,7 +150,7 @@ def test_escrow_release_timing_and_monthly_totals_need_five_freelancers_and_clie
     assert data["release"]["milestones"] == 5
     assert data["release"]["automatic"] == 1
     assert data["escrow"]["series"]["USD"][-1] == 50025  # exact minor units
-    page = client.get(reverse("insights")).content.decode()
+    page = client.get(reverse("insights:insights")).content.decode()
     assert "$500.25" in page
     assert "<svg" in page
 
@@ -177,7 +177,7 @@ def test_no_personal_data_in_the_snapshot_or_the_page(client):
         released_milestone()
         paid_invoice(days_to_pay=7)
     snapshot = insight_snapshot_refresh()
-    page = client.get(reverse("insights")).content.decode()
+    page = client.get(reverse("insights:insights")).content.decode()
     text = json.dumps(snapshot.data, ensure_ascii=False)
     personal = set()
     for profile in FreelancerProfile.objects.select_related("user"):
@@ -197,12 +197,12 @@ def test_page_is_public_light_and_works_in_urdu(client):
     call_command("seed_demo")
     freelancers(5, city="lahore", skills=("web-development",))
     insight_snapshot_refresh()
-    total, assets = page_weight(client, reverse("insights"))
+    total, assets = page_weight(client, reverse("insights:insights"))
     print(f"insights page weight: {total} bytes")
     assert "/static/web/site.css" in assets
     assert total < BUDGET, total
     client.post(reverse("set_language"), {"language": "ur", "next": "/"})
-    response = client.get(reverse("insights"))
+    response = client.get(reverse("insights:insights"))
     assert response.status_code == 200
     assert 'dir="rtl"' in response.content.decode()
     assert "لاہور" in response.content.decode()
@@ -212,7 +212,7 @@ def test_page_is_public_light_and_works_in_urdu(client):
 def test_before_the_first_night_the_page_shows_figures_without_storing_them(client):
     freelancers(5, city="multan")
     assert not InsightSnapshot.objects.exists()
-    response = client.get(reverse("insights"))
+    response = client.get(reverse("insights:insights"))
     assert response.status_code == 200 and "Multan" in response.content.decode()
     assert not InsightSnapshot.objects.exists()  # a GET writes nothing; the nightly job stores snapshots
 
@@ -222,7 +222,7 @@ def test_refreshing_twice_keeps_one_current_snapshot_and_the_page_uses_the_lates
     freelancers(5, city="multan")
     call_command("insights_refresh")
     assert InsightSnapshot.objects.count() == 1
-    assert "Multan" in client.get(reverse("insights")).content.decode()
+    assert "Multan" in client.get(reverse("insights:insights")).content.decode()
     tomorrow = timezone.now() + timedelta(days=1)
     insight_snapshot_refresh(now=tomorrow)
     assert InsightSnapshot.objects.count() == 2
