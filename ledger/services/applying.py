@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
+from common.registry import Registry
 from ledger import sql
 from ledger.errors import (
     IdempotencyConflict,
@@ -30,15 +31,14 @@ class Posted:
     legs: list[tuple[Account, int]]
 
 
-_PROJECTORS: list = []
+_PROJECTORS: Registry = Registry("ledger projectors")
 
 
 def register_projector(projector) -> None:
     """Call `projector(list[Posted])` inside the database transaction that writes postings, so a read model
     (the freelancer's books) is written with them or not at all. Apps register theirs in AppConfig.ready;
     the ledger knows nothing of what they build (DECISIONS 24)."""
-    if projector not in _PROJECTORS:
-        _PROJECTORS.append(projector)
+    _PROJECTORS.register(projector)
 
 
 def _lock_accounts(ids: Iterable[int]) -> dict[int, Account]:

@@ -200,3 +200,15 @@ def test_every_kamai_app_has_its_url_namespace():
 
     assert unnamespaced_kamai_urls() == []
     assert reverse("contracts:contract_list") == "/contracts/"  # paths stay as they were
+
+
+def test_the_higher_apps_fill_the_lower_apps_registries_at_start_up():
+    from accounts.services import _PROFILE_LISTENERS
+    from books.tax_notes import _NOTES
+    from ledger.references import _RESOLVERS
+    from ledger.services.applying import _PROJECTORS
+    from marketplace.services import _DISPUTES_LOST, _OFFER_ACCEPTED
+
+    assert _PROJECTORS and _PROFILE_LISTENERS and _OFFER_ACCEPTED and _DISPUTES_LOST
+    assert all(prefix in _RESOLVERS for prefix in ("contract", "milestone", "invoice", "withdrawal"))
+    assert "income_rule" in _NOTES and "with_retention" in _NOTES
