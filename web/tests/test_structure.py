@@ -208,7 +208,9 @@ def test_the_higher_apps_fill_the_lower_apps_registries_at_start_up():
     from ledger.references import _RESOLVERS
     from ledger.services.applying import _PROJECTORS
     from marketplace.services import _DISPUTES_LOST, _OFFER_ACCEPTED
+    from messaging import subjects
 
     assert _PROJECTORS and _PROFILE_LISTENERS and _OFFER_ACCEPTED and _DISPUTES_LOST
     assert all(prefix in _RESOLVERS for prefix in ("contract", "milestone", "invoice", "withdrawal"))
     assert "income_rule" in _NOTES and "with_retention" in _NOTES
+    assert all(subjects.known(kind) for kind in subjects.PRECEDENCE)
