@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from accounts.images import check_image, check_photo, photo_files, reencode
 from accounts.models import ClientProfile, FreelancerProfile, Hat, PortfolioItem, Skill, User
 from common import fragments
+from common.registry import Registry
 from ledger.money import to_minor
 
 
@@ -50,13 +51,12 @@ def freelancer_profile_ensure(*, user: User) -> FreelancerProfile:
 
 # Apps above accounts that keep something derived from a profile (marketplace's search index) register here
 # in AppConfig.ready; accounts imports none of them.
-_PROFILE_LISTENERS: list = []
+_PROFILE_LISTENERS: Registry = Registry("freelancer profile listeners")
 
 
 def on_profile_changed(listener) -> None:
     """Call `listener(profile)` after every write that changes a freelancer profile's text or skills."""
-    if listener not in _PROFILE_LISTENERS:
-        _PROFILE_LISTENERS.append(listener)
+    _PROFILE_LISTENERS.register(listener)
 
 
 def _index(profile: FreelancerProfile) -> None:

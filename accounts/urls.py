@@ -2,6 +2,8 @@ from django.urls import path, re_path
 
 from accounts import views
 
+app_name = "accounts"
+
 urlpatterns = [
     path("me/profile/", views.freelancer_profile_edit, name="freelancer_profile_edit"),
     path("me/client/", views.client_profile_edit, name="client_profile_edit"),

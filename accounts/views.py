@@ -25,7 +25,7 @@ def freelancer_profile_edit(request):
             form.add_error(None, error)
         else:
             messages.success(request, _("Your profile is saved."))
-            return redirect("freelancer_profile_edit")
+            return redirect("accounts:freelancer_profile_edit")
     return _freelancer_edit_page(request, profile, form, PhotoForm())
 
 
@@ -70,7 +70,7 @@ def client_profile_edit(request):
     if request.method == "POST" and form.is_valid():
         services.client_profile_update(profile=profile, **form.cleaned_data)
         messages.success(request, _("Your client profile is saved."))
-        return redirect("client_profile_edit")
+        return redirect("accounts:client_profile_edit")
     return _client_edit_page(request, profile, form, PhotoForm())
 
 
@@ -98,7 +98,7 @@ def profile_photo_upload(request, whose: str):
             photo_form.add_error("photo", error)
         else:
             messages.success(request, _("Your photo is saved."))
-            return redirect(f"{whose}_profile_edit")
+            return redirect(f"accounts:{whose}_profile_edit")
     if whose == "client":
         return _client_edit_page(request, profile, ClientProfileForm(instance=profile), photo_form)
     form = FreelancerProfileForm(initial=_freelancer_initial(profile), profile=profile)
@@ -113,7 +113,7 @@ def profile_photo_remove(request, whose: str):
     if profile is not None and profile.photo:
         services.profile_photo_remove(profile=profile)
         messages.success(request, _("Your photo is removed."))
-    return redirect(f"{whose}_profile_edit")
+    return redirect(f"accounts:{whose}_profile_edit")
 
 
 def _own_item(request, pk) -> PortfolioItem:
@@ -145,7 +145,7 @@ def portfolio_item_edit(request, pk=None):
             form.add_error("image" if "image" in str(error).lower() else None, error)
         else:
             messages.success(request, _("Portfolio item saved."))
-            return redirect("freelancer_profile_edit")
+            return redirect("accounts:freelancer_profile_edit")
     return render(request, "accounts/portfolio_item_edit.html", {"form": form, "item": item})
 
 
@@ -154,7 +154,7 @@ def portfolio_item_edit(request, pk=None):
 def portfolio_item_delete(request, pk):
     services.portfolio_item_delete(item=_own_item(request, pk))
     messages.success(request, _("Portfolio item deleted."))
-    return redirect("freelancer_profile_edit")
+    return redirect("accounts:freelancer_profile_edit")
 
 
 @login_required
@@ -165,5 +165,5 @@ def switch_hat(request):
         services.user_switch_hat(user=request.user, hat=form.cleaned_data["hat"])
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = "dashboard"
+        next_url = "web:dashboard"
     return redirect(next_url)

@@ -3,9 +3,11 @@ from drf_spectacular.views import SpectacularAPIView
 
 from api import books_views, contract_views, invoicing_views, marketplace_views, problems, views
 
+app_name = "api"
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("docs/", views.ApiDocs.as_view(url_name="api_schema"), name="api_docs"),
+    path("docs/", views.ApiDocs.as_view(url_name="api:api_schema"), name="api_docs"),
     path("token/", views.token_page, name="api_token"),
     path("jobs/", views.JobSearch.as_view(), name="api_jobs"),
     path("freelancers/", views.FreelancerSearch.as_view(), name="api_freelancers"),

@@ -163,7 +163,7 @@ def token_page(request):
             services.api_token_replace(user=request.user, read_only=bool(request.POST.get("read_only")))
         else:
             services.api_token_revoke(user=request.user)
-        return redirect("api_token")
+        return redirect("api:api_token")
     token = Token.objects.filter(user=request.user).select_related("scope").first()
     read_only = bool(token and getattr(token, "scope", None) and token.scope.read_only)
     return render(request, "api/token.html", {"token": token, "read_only": read_only})

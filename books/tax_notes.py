@@ -5,19 +5,21 @@ books imports nothing from tax (.importlinter)."""
 
 from collections.abc import Callable
 
-_income_rule: Callable | None = None  # (user) -> (entry -> rule or None)
-_with_retention: Callable | None = None  # (remittances) -> the same, each with `may_retain`
+from common.registry import Registry
+
+# "income_rule": (user) -> (entry -> rule or None); "with_retention": (remittances) -> the same, each with `may_retain`
+_NOTES: Registry[Callable] = Registry("tax notes")
 
 
 def register(*, income_rule: Callable, with_retention: Callable) -> None:
-    global _income_rule, _with_retention  # noqa: PLW0603 -- set once, at start-up
-    _income_rule, _with_retention = income_rule, with_retention
+    _NOTES.register(income_rule, key="income_rule")
+    _NOTES.register(with_retention, key="with_retention")
 
 
 def income_rule_for(user) -> Callable:
     """A function giving the tax rule for one of `user`'s income entries (None without the tax app)."""
-    return _income_rule(user) if _income_rule else (lambda entry: None)
+    return _NOTES["income_rule"](user) if "income_rule" in _NOTES else (lambda entry: None)
 
 
 def with_retention(items: list) -> list:
-    return _with_retention(items) if _with_retention else items
+    return _NOTES["with_retention"](items) if "with_retention" in _NOTES else items

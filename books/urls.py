@@ -2,6 +2,8 @@ from django.urls import path
 
 from books import views
 
+app_name = "books"
+
 urlpatterns = [
     path("", views.books_home, name="books_home"),
     path("expenses/new/", views.expense_add, name="expense_add"),

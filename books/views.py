@@ -108,7 +108,7 @@ def _keyed_post(request, form_class, record, success: str, template: str, title:
             form.add_error(None, str(error))
         else:
             messages.success(request, success)
-            return redirect("books_home")
+            return redirect("books:books_home")
     return render(request, template, {"form": form, "title": title}, status=400 if form.errors else 200)
 
 
@@ -176,7 +176,7 @@ def entry_recategorise(request, pk: int):
     form = RecategoriseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a category."))
-        return redirect("entry_detail", pk=entry.pk)
+        return redirect("books:entry_detail", pk=entry.pk)
     data = form.cleaned_data
     try:
         entry, rule = rules.entry_recategorise(
@@ -185,13 +185,13 @@ def entry_recategorise(request, pk: int):
         )  # fmt: skip
     except BooksError as error:
         messages.error(request, str(error))
-        return redirect("entry_detail", pk=entry.pk)
+        return redirect("books:entry_detail", pk=entry.pk)
     messages.success(request, _("Moved to %(category)s.") % {"category": entry.get_category_display()})
     if rule is not None:
         messages.success(
             request, _("Future imports matching '%(pattern)s' go to this category too.") % {"pattern": rule.pattern}
         )
-    return redirect("entry_detail", pk=entry.pk)
+    return redirect("books:entry_detail", pk=entry.pk)
 
 
 @login_required
@@ -200,16 +200,16 @@ def entry_remove(request, pk: int):
     entry = get_object_or_404(Entry, pk=pk, user=request.user)
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm that the entry is to be removed."))
-        return redirect("entry_detail", pk=entry.pk)
+        return redirect("books:entry_detail", pk=entry.pk)
     try:
         reversal = services.entry_reverse(
             user=request.user, entry=entry, idempotency_key=request.POST.get("idempotency_key", "")[:64] or "once"
         )
     except BooksError as error:
         messages.error(request, str(error))
-        return redirect("entry_detail", pk=entry.pk)
+        return redirect("books:entry_detail", pk=entry.pk)
     messages.success(request, _("Removed: a reversing entry dated today takes it out of every total."))
-    return redirect("entry_detail", pk=reversal.pk)
+    return redirect("books:entry_detail", pk=reversal.pk)
 
 
 @login_required
@@ -265,7 +265,7 @@ def remittance_prc(request, pk: int):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("PRC saved."))
-            return redirect("remittance_list")
+            return redirect("books:remittance_list")
     return render(request, "books/form.html", {"form": form, "title": _("PRC and purpose code"), "object": remittance})
 
 
@@ -284,8 +284,8 @@ def import_list(request):
             form.add_error("file", str(error))
         else:
             if imp.status == ImportStatus.MAPPING:
-                return redirect("import_mapping", pk=imp.pk)
-            return redirect("import_detail", pk=imp.pk)
+                return redirect("books:import_mapping", pk=imp.pk)
+            return redirect("books:import_detail", pk=imp.pk)
     recent = StatementImport.objects.filter(user=request.user)[:20]
     return render(request, "books/imports.html", {"form": form, "imports": recent}, status=400 if form.errors else 200)
 
@@ -306,7 +306,7 @@ def import_resume(request, pk: int):
     if selectors.statement_import_stalled(imp):
         tasks.statement_import_resume(statement_import=imp)
         messages.success(request, _("The import started again. Rows already in your books are skipped."))
-    return redirect("import_detail", pk=imp.pk)
+    return redirect("books:import_detail", pk=imp.pk)
 
 
 @login_required
@@ -327,7 +327,7 @@ def import_mapping(request, pk: int):
         except BooksError as error:
             form.add_error(None, str(error))
         else:
-            return redirect("import_detail", pk=imp.pk)
+            return redirect("books:import_detail", pk=imp.pk)
     return render(
         request, "books/import_mapping.html", {"imp": imp, "form": form, "presets": presets, "chosen": chosen},
         status=400 if form.errors else 200,
@@ -369,7 +369,7 @@ def reconcile_decide(request):
             messages.error(request, _("Choose confirm or reject."))
     except BooksError as error:
         messages.error(request, str(error))
-    return redirect("reconcile")
+    return redirect("books:reconcile")
 
 
 def _int(value) -> int:
@@ -393,7 +393,7 @@ def category_rules(request):
         else:
             messages.success(request, _("Rule added: '%(pattern)s' goes to %(category)s.")
                              % {"pattern": rule.pattern, "category": rule.get_category_display()})  # fmt: skip
-            return redirect("category_rules")
+            return redirect("books:category_rules")
     labels = dict(ExpenseCategory.choices)
     return render(
         request,
@@ -413,7 +413,7 @@ def category_rule_delete(request, pk: int):
     rule = get_object_or_404(CategoryRule, pk=pk, user=request.user)
     rules.category_rule_delete(rule=rule)
     messages.success(request, _("Rule deleted: '%(pattern)s'.") % {"pattern": rule.pattern})
-    return redirect("category_rules")
+    return redirect("books:category_rules")
 
 
 # --- Budget and forecast ------------------------------------------------------------------------------------
@@ -428,7 +428,7 @@ def budget(request):
     if request.method == "POST" and form.is_valid():
         services.budgets_set(user=request.user, amounts=form.cleaned_data)
         messages.success(request, _("Budget saved."))
-        return redirect("budget")
+        return redirect("books:budget")
     lines = selectors.budget_actuals(user=request.user, month=month)
     chart = charts.bar_chart(
         title=_("Budget and spending this month"),
@@ -485,4 +485,4 @@ def recurring_add(request):
             messages.success(request, _("Recurring item added."))
     else:
         messages.error(request, _("Check the recurring item: %(errors)s") % {"errors": form.errors.as_text()})
-    return redirect("forecast")
+    return redirect("books:forecast")

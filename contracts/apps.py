@@ -9,8 +9,10 @@ class ContractsConfig(AppConfig):
         from contracts import selectors, services
         from contracts.references import register
         from marketplace.services import on_disputes_lost, on_offer_accepted
+        from messaging import subjects
 
         register()
+        subjects.register("contract", selectors.contract_to_talk_about)
         on_offer_accepted(services.contract_create_from_offer)
         on_disputes_lost(
             lambda *, freelancer: selectors.disputes_decided_against(freelancer=freelancer).values_list(

@@ -8,7 +8,7 @@ from ledger.references import Link, register_reference
 
 
 def _contract_link(contract_id: int, title: str) -> Link:
-    return Link(_("Contract “%(title)s”") % {"title": title}, reverse("contract_detail", args=[contract_id]))
+    return Link(_("Contract “%(title)s”") % {"title": title}, reverse("contracts:contract_detail", args=[contract_id]))
 
 
 def contracts(ids: list[int]) -> dict[int, Link]:

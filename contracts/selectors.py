@@ -131,6 +131,11 @@ def disputes_decided_against(*, freelancer) -> QuerySet[Dispute]:
     )
 
 
+def contract_to_talk_about(*, pk: int, user) -> Contract | None:
+    """What a contract's "Message" button starts a conversation about (registered with messaging.subjects)."""
+    return Contract.objects.select_related("client", "freelancer", "offer__job").filter(pk=pk).first()
+
+
 def contract_room(contract: Contract, user) -> dict:
     """Everything the contract page shows, with the actions this viewer may take."""
     is_client = user.pk == contract.client_id

@@ -2,6 +2,8 @@ from django.urls import path
 
 from contracts import views
 
+app_name = "contracts"
+
 urlpatterns = [
     path("contracts/", views.contract_list, name="contract_list"),
     path("contracts/new/", views.contract_new, name="contract_new"),

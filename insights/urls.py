@@ -2,4 +2,6 @@ from django.urls import path
 
 from insights import views
 
+app_name = "insights"
+
 urlpatterns = [path("", views.insights, name="insights")]

@@ -15,7 +15,9 @@ class InvoicingConfig(AppConfig):
         def invoices(ids):
             rows = Invoice.objects.filter(pk__in=ids).values_list("pk", "number")
             return {
-                pk: Link(_("Invoice %(number)s") % {"number": number or pk}, reverse("invoice_detail", args=[pk]))
+                pk: Link(
+                    _("Invoice %(number)s") % {"number": number or pk}, reverse("invoicing:invoice_detail", args=[pk])
+                )
                 for pk, number in rows
             }
 

@@ -2,6 +2,8 @@ from django.urls import path
 
 from invoicing import views
 
+app_name = "invoicing"
+
 urlpatterns = [
     path("", views.invoice_list, name="invoice_list"),
     path("new/", views.invoice_create, name="invoice_create"),

@@ -61,7 +61,7 @@ def client_create(request):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Client added."))
-            return redirect("invoice_client_detail", pk=client.pk)
+            return redirect("invoicing:invoice_client_detail", pk=client.pk)
     return render(request, "invoicing/client_form.html", {"form": form, "client": None})
 
 
@@ -84,7 +84,7 @@ def client_edit(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Client saved."))
-            return redirect("invoice_client_detail", pk=client.pk)
+            return redirect("invoicing:invoice_client_detail", pk=client.pk)
     return render(request, "invoicing/client_form.html", {"form": form, "client": client})
 
 
@@ -149,7 +149,7 @@ def invoice_create(request):
         client = selectors.client_get(freelancer=request.user, pk=int(request.GET["client"]))
     if not selectors.client_list(freelancer=request.user).exists():
         messages.info(request, _("Add a client first."))
-        return redirect("invoice_client_create")
+        return redirect("invoicing:invoice_client_create")
     form = InvoiceForm(request.POST or None, freelancer=request.user, initial=_invoice_initial(request, client))
     if request.method == "POST" and form.is_valid():
         try:
@@ -158,7 +158,7 @@ def invoice_create(request):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Invoice sent.") if invoice.number else _("Draft saved."))
-            return redirect("invoice_detail", pk=invoice.pk)
+            return redirect("invoicing:invoice_detail", pk=invoice.pk)
     return render(request, "invoicing/invoice_form.html", {"form": form, "invoice": None})
 
 
@@ -167,7 +167,7 @@ def invoice_edit(request, pk):
     invoice = selectors.invoice_get(freelancer=request.user, pk=pk)
     if invoice.state != InvoiceState.DRAFT:
         messages.error(request, _("A sent invoice cannot be edited; issue a credit note to correct it."))
-        return redirect("invoice_detail", pk=pk)
+        return redirect("invoicing:invoice_detail", pk=pk)
     initial = {
         "client": invoice.client,
         "currency": invoice.currency,
@@ -207,7 +207,7 @@ def invoice_edit(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Invoice sent.") if invoice.number else _("Draft saved."))
-            return redirect("invoice_detail", pk=invoice.pk)
+            return redirect("invoicing:invoice_detail", pk=invoice.pk)
     return render(request, "invoicing/invoice_form.html", {"form": form, "invoice": invoice})
 
 
@@ -240,7 +240,7 @@ def invoice_issue(request, pk):
             request,
             _("Invoice %(number)s sent to %(email)s.") % {"number": invoice.number, "email": invoice.client.email},
         )
-    return redirect("invoice_detail", pk=pk)
+    return redirect("invoicing:invoice_detail", pk=pk)
 
 
 @login_required
@@ -263,7 +263,7 @@ def invoice_void(request, pk):
             if invoice.number
             else [_("The draft for %(client)s (%(amount)s) is cancelled; it was never sent.") % names],
             button=_("Void the invoice"),
-            back=reverse("invoice_detail", args=[invoice.pk]),
+            back=reverse("invoicing:invoice_detail", args=[invoice.pk]),
         )
     try:
         services.invoice_void(invoice=invoice, freelancer=request.user)
@@ -271,7 +271,7 @@ def invoice_void(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Invoice voided."))
-    return redirect("invoice_detail", pk=pk)
+    return redirect("invoicing:invoice_detail", pk=pk)
 
 
 @login_required
@@ -281,7 +281,7 @@ def invoice_reminders(request, pk):
     enabled = request.POST.get("enabled") == "1"
     services.invoice_set_reminders(invoice=invoice, freelancer=request.user, enabled=enabled)
     messages.success(request, _("Reminders switched on.") if enabled else _("Reminders switched off."))
-    return redirect("invoice_detail", pk=pk)
+    return redirect("invoicing:invoice_detail", pk=pk)
 
 
 @login_required
@@ -325,7 +325,7 @@ def payment_create(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Payment recorded."))
-            return redirect("invoice_detail", pk=pk)
+            return redirect("invoicing:invoice_detail", pk=pk)
     return render(request, "invoicing/payment_form.html", {"form": form, "invoice": invoice})
 
 
@@ -347,7 +347,7 @@ def credit_note_create(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Credit note %(number)s issued.") % {"number": note.number})
-            return redirect("invoice_detail", pk=pk)
+            return redirect("invoicing:invoice_detail", pk=pk)
     return render(request, "invoicing/credit_note_form.html", {"form": form, "invoice": invoice})
 
 
@@ -424,7 +424,7 @@ def settings_edit(request):
                 method_form.add_error(None, str(error))
             else:
                 messages.success(request, _("Payment method saved."))
-                return redirect("invoice_settings")
+                return redirect("invoicing:invoice_settings")
     elif request.method == "POST" and form.is_valid():
         try:
             services.settings_update(
@@ -434,7 +434,7 @@ def settings_edit(request):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Settings saved."))
-            return redirect("invoice_settings")
+            return redirect("invoicing:invoice_settings")
     methods = PaymentMethod.objects.filter(freelancer=request.user)
     return render(request, "invoicing/settings.html", {"form": form, "method_form": method_form, "methods": methods})
 
@@ -453,7 +453,7 @@ def recurring_list(request):
 def recurring_create(request):
     if not selectors.client_list(freelancer=request.user).exists():
         messages.info(request, _("Add a client first."))
-        return redirect("invoice_client_create")
+        return redirect("invoicing:invoice_client_create")
     form = RecurringForm(
         request.POST or None, freelancer=request.user, initial={"start_date": timezone.localdate(), "currency": "USD"}
     )
@@ -479,7 +479,7 @@ def recurring_create(request):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Recurring invoice saved; the first one goes out on its start date."))
-            return redirect("invoice_recurring_list")
+            return redirect("invoicing:invoice_recurring_list")
     return render(request, "invoicing/recurring_form.html", {"form": form})
 
 
@@ -489,4 +489,4 @@ def recurring_stop(request, pk):
     template = selectors.recurring_get(freelancer=request.user, pk=pk)
     services.recurring_stop(template=template, freelancer=request.user)
     messages.success(request, _("Recurring invoice stopped."))
-    return redirect("invoice_recurring_list")
+    return redirect("invoicing:invoice_recurring_list")

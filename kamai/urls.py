@@ -5,16 +5,13 @@ from django.urls import include, path
 from django.views.static import serve
 
 from kamai.metrics import metrics_view
-from web import views as web_views
 
 admin.site.site_header = "Kamai administration"
 # The admin signs in through allauth's login (its rate limits, then the second factor), never its own form.
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-    path("", web_views.home, name="home"),
-    path("dashboard/", web_views.dashboard, name="dashboard"),
-    path("healthz", web_views.healthz, name="healthz"),
+    path("", include("web.urls")),
     path("metrics", metrics_view, name="metrics"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

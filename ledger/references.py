@@ -5,6 +5,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from common.registry import Registry
+
 
 @dataclass(frozen=True)
 class Link:
@@ -13,11 +15,11 @@ class Link:
 
 
 # prefix -> resolver(ids) -> {id: Link}; one query per prefix for a whole page of rows.
-_RESOLVERS: dict[str, Callable[[list[int]], dict[int, Link]]] = {}
+_RESOLVERS: Registry[Callable[[list[int]], dict[int, Link]]] = Registry("reference links")
 
 
 def register_reference(prefix: str, resolver: Callable[[list[int]], dict[int, Link]]) -> None:
-    _RESOLVERS[prefix] = resolver
+    _RESOLVERS.register(resolver, key=prefix)
 
 
 def links_for(references: Iterable[str]) -> dict[str, Link]:

@@ -2,6 +2,8 @@ from django.urls import path
 
 from ledger import views
 
+app_name = "ledger"
+
 urlpatterns = [
     path("wallet/", views.wallet, name="wallet"),
     path("wallet/accounts/<int:account_id>/", views.statement, name="wallet_statement"),

@@ -7,6 +7,11 @@ class MarketplaceConfig(AppConfig):
 
     def ready(self):
         from accounts.services import on_profile_changed
+        from marketplace import selectors
         from marketplace.search import index_freelancer
+        from messaging import subjects
 
         on_profile_changed(index_freelancer)
+        subjects.register("proposal", selectors.proposal_to_talk_about)
+        subjects.register("offer", selectors.offer_to_talk_about)
+        subjects.register("job", selectors.job_to_talk_about)

@@ -395,6 +395,22 @@ def offer_for_participant(user, pk: int) -> ContractOffer:
     return offers_for(user).prefetch_related(Prefetch("reviews", queryset=Review.objects.all())).get(pk=pk)
 
 
+# What a "Message" button may start a conversation about (registered with messaging.subjects in AppConfig.ready).
+
+
+def proposal_to_talk_about(*, pk: int, user) -> Proposal | None:
+    return Proposal.objects.select_related("job__client", "freelancer").filter(pk=pk).first()
+
+
+def offer_to_talk_about(*, pk: int, user) -> ContractOffer | None:
+    return ContractOffer.objects.select_related("client", "freelancer", "job", "proposal").filter(pk=pk).first()
+
+
+def job_to_talk_about(*, pk: int, user) -> Job | None:
+    """Only the job's owner messages freelancers about it."""
+    return Job.objects.filter(pk=pk, client=user).first()
+
+
 def visible_reviews_of(user, *, limit: int = 5) -> QuerySet[Review]:
     return (
         Review.objects.filter(subject=user, revealed_at__isnull=False)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import FreelancerProfile, Skill, User
 from accounts.services import freelancer_profile_ensure
 from common import fragments
+from common.registry import Registry
 from common.states import move
 from ledger.money import MoneyError, format_money, from_minor, to_minor
 from marketplace import search
@@ -357,20 +358,18 @@ def _offer_move(offer: ContractOffer, to_state: str) -> None:
 
 # The apps above the marketplace register here in AppConfig.ready: contracts takes an accepted offer and
 # says which contracts a mediator decided against a freelancer (job success counts them).
-_OFFER_ACCEPTED: list = []
-_DISPUTES_LOST: list = []
+_OFFER_ACCEPTED: Registry = Registry("accepted offer listeners")
+_DISPUTES_LOST: Registry = Registry("lost dispute providers")
 
 
 def on_offer_accepted(listener) -> None:
     """Call `listener(offer=...)` inside the transaction that accepts an offer."""
-    if listener not in _OFFER_ACCEPTED:
-        _OFFER_ACCEPTED.append(listener)
+    _OFFER_ACCEPTED.register(listener)
 
 
 def on_disputes_lost(provider) -> None:
     """`provider(freelancer=...)` gives (contract_id, offer_id or None) for each dispute decided against them."""
-    if provider not in _DISPUTES_LOST:
-        _DISPUTES_LOST.append(provider)
+    _DISPUTES_LOST.register(provider)
 
 
 @transaction.atomic

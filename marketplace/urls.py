@@ -2,6 +2,8 @@ from django.urls import path
 
 from marketplace import views
 
+app_name = "marketplace"
+
 urlpatterns = [
     path("f/<slug:slug>/", views.freelancer_public, name="freelancer_public"),
     path("jobs/", views.job_search, name="job_search"),

@@ -136,7 +136,7 @@ def job_create(request):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Job published.") if job.state == JobState.OPEN else _("Draft saved."))
-            return redirect("job_detail", pk=job.pk)
+            return redirect("marketplace:job_detail", pk=job.pk)
     return render(request, "marketplace/job_form.html", {"form": form, "job": None})
 
 
@@ -163,7 +163,7 @@ def job_edit(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Job saved."))
-            return redirect("job_detail", pk=job.pk)
+            return redirect("marketplace:job_detail", pk=job.pk)
     return render(request, "marketplace/job_form.html", {"form": form, "job": job})
 
 
@@ -179,7 +179,7 @@ def job_state(request, pk):
         messages.success(
             request, _("The job is now %(state)s.") % {"state": Job.objects.get(pk=pk).get_state_display()}
         )
-    return redirect("job_detail", pk=job.pk)
+    return redirect("marketplace:job_detail", pk=job.pk)
 
 
 @login_required
@@ -218,7 +218,7 @@ def proposal_create(request, pk):
         else:
             _wear(request, Hat.FREELANCER)
             messages.success(request, _("Proposal sent."))
-            return redirect("proposal_detail", pk=proposal.pk)
+            return redirect("marketplace:proposal_detail", pk=proposal.pk)
     return render(request, "marketplace/proposal_form.html", {"form": form, "job": job, "proposal": None})
 
 
@@ -270,7 +270,7 @@ def proposal_edit(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Proposal updated."))
-            return redirect("proposal_detail", pk=proposal.pk)
+            return redirect("marketplace:proposal_detail", pk=proposal.pk)
     return render(request, "marketplace/proposal_form.html", {"form": form, "job": proposal.job, "proposal": proposal})
 
 
@@ -299,12 +299,12 @@ def proposal_action(request, pk, action):
                 )
             offer = services.proposal_hire(proposal=proposal, client=request.user)
             messages.success(request, _("Offer sent. The freelancer will accept it to start the contract."))
-            return redirect("offer_detail", pk=offer.pk)
+            return redirect("marketplace:offer_detail", pk=offer.pk)
         else:
             raise Http404
     except MarketplaceError as error:
         messages.error(request, str(error))
-    return redirect("proposal_detail", pk=proposal.pk)
+    return redirect("marketplace:proposal_detail", pk=proposal.pk)
 
 
 @login_required
@@ -372,7 +372,7 @@ def invite(request, slug):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Invitation sent to %(name)s.") % {"name": profile.display_name})
-            return redirect("freelancer_public", slug=profile.slug)
+            return redirect("marketplace:freelancer_public", slug=profile.slug)
     return render(request, "marketplace/invite.html", {"form": form, "profile": profile, "jobs": jobs})
 
 
@@ -444,21 +444,27 @@ def offer_action(request, pk, action):
             raise Http404
     except MarketplaceError as error:
         messages.error(request, str(error))
-    return redirect(reverse("offer_detail", args=[offer.pk]))
+    return redirect(reverse("marketplace:offer_detail", args=[offer.pk]))
 
 
 def freelancer_dashboard_context(user) -> dict:
     profile = freelancer_profile_or_default(user=user)
     actions = [
-        (reverse("offer_detail", args=[offer.pk]), _("Answer the offer: %(title)s") % {"title": offer.job.title})
+        (
+            reverse("marketplace:offer_detail", args=[offer.pk]),
+            _("Answer the offer: %(title)s") % {"title": offer.job.title},
+        )
         for offer in selectors.offers_for(user).filter(freelancer=user, state=OfferState.OFFERED)[:5]
     ]
     actions += [
-        (reverse("job_detail", args=[inv.job_id]), _("Invitation: %(title)s") % {"title": inv.job.title})
+        (reverse("marketplace:job_detail", args=[inv.job_id]), _("Invitation: %(title)s") % {"title": inv.job.title})
         for inv in selectors.freelancer_invitations(user)[:5]
     ]
     actions += [
-        (reverse("offer_detail", args=[offer.pk]), _("Review your client: %(title)s") % {"title": offer.job.title})
+        (
+            reverse("marketplace:offer_detail", args=[offer.pk]),
+            _("Review your client: %(title)s") % {"title": offer.job.title},
+        )
         for offer in selectors.offers_awaiting_review(user)[:5]
     ]
     return {
@@ -478,9 +484,8 @@ def client_dashboard_context(user) -> dict:
 
 
 def freelancer_public(request, slug):
-    """A freelancer's public profile with their latest visible reviews (the profile is accounts', the reviews
-    the marketplace's, so the page lives here, above both). Anonymous visitors get the cached part; the title
-    and description come from one short query that is also the 404 check."""
+    """A freelancer's public profile and latest visible reviews (accounts' profile, the marketplace's reviews: the
+    page lives above both). Visitors get the cached part; one short query gives the title and the 404 check."""
     head = account_selectors.freelancer_public_head(slug=slug)
     if head is None:
         raise Http404

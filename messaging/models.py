@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.models import ContractOffer, Job, Proposal
 from messaging.attachments import storage_name
 
 MAX_BODY_LENGTH = 5000
@@ -23,12 +22,14 @@ class Conversation(models.Model):
     freelancer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="freelancer_conversations"
     )
-    job = models.ForeignKey(Job, on_delete=models.CASCADE, null=True, blank=True, related_name="conversations")
+    job = models.ForeignKey(
+        "marketplace.Job", on_delete=models.CASCADE, null=True, blank=True, related_name="conversations"
+    )
     proposal = models.ForeignKey(
-        Proposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
+        "marketplace.Proposal", on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
     )
     offer = models.ForeignKey(
-        ContractOffer, on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
+        "marketplace.ContractOffer", on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
     )
     contract = models.ForeignKey(
         "contracts.Contract", on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import FreelancerProfile, User
 from common import fragments
-from marketplace.models import ContractOffer, Job, Proposal
 from messaging.attachments import check_attachment, download_name
 from messaging.errors import MessagingError, NotAllowed
 from messaging.models import MAX_BODY_LENGTH, Conversation, Message, PendingNotification
@@ -27,9 +26,7 @@ def email_delay_seconds() -> int:
 # --- Conversations ---------------------------------------------------------------------------------------
 
 
-def _conversation_ensure(
-    *, client: User, freelancer: User, job: Job, proposal: Proposal | None = None, offer: ContractOffer | None = None
-) -> Conversation:
+def _conversation_ensure(*, client: User, freelancer: User, job, proposal=None, offer=None) -> Conversation:
     if client.pk == freelancer.pk:
         raise MessagingError(_("You cannot message yourself."))
     try:
@@ -57,15 +54,16 @@ def _conversation_ensure(
 def conversation_start(
     *,
     starter: User,
-    proposal: Proposal | None = None,
-    offer: ContractOffer | None = None,
-    job: Job | None = None,
+    proposal=None,
+    offer=None,
+    job=None,
     freelancer: User | None = None,
     contract=None,
 ) -> Conversation:
     """Open (or reuse) the thread between a job's client and a freelancer. From a proposal: its freelancer and
     the job's client, started by either. From an offer: its client and freelancer. From a job and a freelancer:
-    started by the job's owner only. Anyone else is refused with NotAllowed."""
+    started by the job's owner only. Anyone else is refused with NotAllowed. The subjects are the marketplace's
+    and the contracts' objects, passed in by those apps' pages (messaging imports neither; see subjects.py)."""
     if proposal is not None:
         client = proposal.job.client
         if starter.pk not in (proposal.freelancer_id, client.pk):
@@ -240,7 +238,7 @@ def message_digest_send(*, conversation_id: int, recipient_id: int) -> int:
         if message.attachment_name:
             lines.append(_("Attachment: %(name)s") % {"name": message.attachment_name})
         lines.append("")
-    path = reverse("conversation_detail", args=[conversation.pk])
+    path = reverse("messaging:conversation_detail", args=[conversation.pk])
     site = getattr(settings, "KAMAI_SITE_URL", "").rstrip("/")
     lines.append(_("Read and reply: %(url)s") % {"url": f"{site}{path}"})
     send_mail(

@@ -2,6 +2,8 @@ from django.urls import path
 
 from messaging import views
 
+app_name = "messaging"
+
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("start/", views.conversation_start, name="conversation_start"),

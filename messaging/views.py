@@ -11,9 +11,7 @@ from accounts.models import User
 from common.files import private_file_response
 from common.ids import parse_id
 from common.throttles import throttle
-from contracts.models import Contract
-from marketplace.models import ContractOffer, Job, Proposal
-from messaging import selectors, services
+from messaging import selectors, services, subjects
 from messaging.errors import MessagingError, NotAllowed
 from messaging.forms import MessageForm
 from messaging.models import Conversation, Message
@@ -36,21 +34,17 @@ def inbox(request):
 @require_POST
 def conversation_start(request):
     kwargs = {}
-    if proposal_id := parse_id(request.POST.get("proposal")):
-        kwargs["proposal"] = get_object_or_404(
-            Proposal.objects.select_related("job__client", "freelancer"), pk=proposal_id
-        )
-    elif offer_id := parse_id(request.POST.get("offer")):
-        kwargs["offer"] = get_object_or_404(
-            ContractOffer.objects.select_related("client", "freelancer", "job", "proposal"), pk=offer_id
-        )
-    elif contract_id := parse_id(request.POST.get("contract")):
-        kwargs["contract"] = get_object_or_404(
-            Contract.objects.select_related("client", "freelancer", "offer__job"), pk=contract_id
-        )
-    elif (job_id := parse_id(request.POST.get("job"))) and (freelancer_id := parse_id(request.POST.get("freelancer"))):
-        kwargs["job"] = get_object_or_404(Job, pk=job_id, client=request.user)
-        kwargs["freelancer"] = get_object_or_404(User, pk=freelancer_id, is_active=True)
+    for kind in subjects.PRECEDENCE:
+        pk = parse_id(request.POST.get(kind))
+        freelancer_id = parse_id(request.POST.get("freelancer")) if kind == "job" else None
+        if not pk or not subjects.known(kind) or (kind == "job" and not freelancer_id):
+            continue
+        kwargs[kind] = subjects.find(kind, pk=pk, user=request.user)
+        if kwargs[kind] is None:
+            raise Http404
+        if freelancer_id:
+            kwargs["freelancer"] = get_object_or_404(User, pk=freelancer_id, is_active=True)
+        break
     else:
         raise Http404
     try:
@@ -59,8 +53,8 @@ def conversation_start(request):
         raise Http404 from None
     except MessagingError as error:
         messages.error(request, str(error))
-        return redirect("inbox")
-    return redirect("conversation_detail", pk=conversation.pk)
+        return redirect("messaging:inbox")
+    return redirect("messaging:conversation_detail", pk=conversation.pk)
 
 
 def _page_context(request, conversation) -> dict:
@@ -94,7 +88,7 @@ def conversation_detail(request, pk):
             except MessagingError as error:
                 form.add_error(None, str(error))
             else:
-                return redirect(reverse("conversation_detail", args=[conversation.pk]) + "#latest")
+                return redirect(reverse("messaging:conversation_detail", args=[conversation.pk]) + "#latest")
     return render(request, "messaging/conversation.html", {**_page_context(request, conversation), "form": form})
 
 

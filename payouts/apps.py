@@ -12,6 +12,9 @@ class PayoutsConfig(AppConfig):
         from ledger.references import Link, register_reference
 
         def withdrawals(ids):
-            return {pk: Link(_("Withdrawal #%(n)d") % {"n": pk}, reverse("withdrawal_detail", args=[pk])) for pk in ids}
+            return {
+                pk: Link(_("Withdrawal #%(n)d") % {"n": pk}, reverse("payouts:withdrawal_detail", args=[pk]))
+                for pk in ids
+            }
 
         register_reference("withdrawal", withdrawals)

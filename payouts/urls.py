@@ -2,6 +2,8 @@ from django.urls import path
 
 from payouts import views
 
+app_name = "payouts"
+
 urlpatterns = [
     path("withdrawals/", views.withdrawal_list, name="withdrawal_list"),
     path("withdrawals/new/", views.withdrawal_new, name="withdrawal_new"),

@@ -67,7 +67,7 @@ def withdrawal_new(request):
                     idempotency_key=_key(request, form),
                 )
                 messages.success(request, _("Withdrawal requested. The amount is held until the bank pays it."))
-                return redirect("withdrawal_detail", pk=withdrawal.pk)
+                return redirect("payouts:withdrawal_detail", pk=withdrawal.pk)
         except PayoutError as error:
             form.add_error(None, str(error))
     return render(
@@ -104,7 +104,7 @@ def bank_accounts(request):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Bank account saved."))
-            return redirect("bank_accounts")
+            return redirect("payouts:bank_accounts")
     return render(
         request,
         "payouts/bank_accounts.html",
@@ -126,7 +126,7 @@ def bank_account_remove(request, pk):
                 _("Past withdrawals to it keep their records. To use it again you must add it again."),
             ],
             button=_("Remove the account"),
-            back=reverse("bank_accounts"),
+            back=reverse("payouts:bank_accounts"),
             irreversible=False,
         )
     try:
@@ -135,7 +135,7 @@ def bank_account_remove(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Bank account removed."))
-    return redirect("bank_accounts")
+    return redirect("payouts:bank_accounts")
 
 
 @staff_required
@@ -159,7 +159,7 @@ def withdrawal_settle(request, pk):
     if not form.is_valid():
         errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields)
         messages.error(request, errors or _("Check the form."))
-        return redirect("staff_withdrawals")
+        return redirect("payouts:staff_withdrawals")
     data = form.cleaned_data
     try:
         services.withdrawal_settle(
@@ -177,7 +177,7 @@ def withdrawal_settle(request, pk):
         messages.error(request, f"#{withdrawal.pk}: {error}")
     else:
         messages.success(request, _("Withdrawal #%(id)d settled and posted.") % {"id": withdrawal.pk})
-    return redirect("staff_withdrawals")
+    return redirect("payouts:staff_withdrawals")
 
 
 @staff_required
@@ -196,4 +196,4 @@ def withdrawal_fail(request, pk):
         messages.success(
             request, _("Withdrawal #%(id)d failed; the money is back in the wallet.") % {"id": withdrawal.pk}
         )
-    return redirect("staff_withdrawals")
+    return redirect("payouts:staff_withdrawals")

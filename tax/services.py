@@ -73,7 +73,7 @@ def pseb_reminders_send(*, today: date) -> int:
                     % {
                         "number": profile.pseb_registration_number,
                         "date": profile.pseb_expires_on.isoformat(),
-                        "url": getattr(settings, "KAMAI_SITE_URL", "") + reverse("tax_home"),
+                        "url": getattr(settings, "KAMAI_SITE_URL", "") + reverse("tax:tax_home"),
                     },
                     None,
                     [profile.user.email],

@@ -2,6 +2,8 @@ from django.urls import path
 
 from tax import views
 
+app_name = "tax"
+
 urlpatterns = [
     path("", views.tax_home, name="tax_home"),
     path("status/", views.tax_profile, name="tax_profile"),

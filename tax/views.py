@@ -108,7 +108,7 @@ def tax_profile(request):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Tax status saved."))
-            return redirect("tax_home")
+            return redirect("tax:tax_home")
     freelancer = getattr(request.user, "freelancer_profile", None)
     return render(
         request, "tax/profile.html", {"form": form, "freelancer": freelancer}, status=400 if form.errors else 200

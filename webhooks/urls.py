@@ -2,6 +2,8 @@ from django.urls import path
 
 from webhooks import views
 
+app_name = "webhooks"
+
 urlpatterns = [
     path("", views.endpoint_list, name="webhook_list"),
     path("<int:pk>/", views.endpoint_detail, name="webhook_detail"),

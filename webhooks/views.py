@@ -27,7 +27,7 @@ def endpoint_list(request):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Endpoint added. Copy its signing secret to check the events you receive."))
-            return redirect("webhook_detail", pk=endpoint.pk)
+            return redirect("webhooks:webhook_detail", pk=endpoint.pk)
     endpoints = Endpoint.objects.filter(user=request.user)
     return render(
         request,
@@ -56,12 +56,12 @@ def endpoint_delete(request, pk):
             title=_("Delete the endpoint %(url)s?") % {"url": endpoint.url},
             effects=[_("No more events are sent to it, and its delivery history is deleted.")],
             button=_("Delete the endpoint"),
-            back=reverse("webhook_detail", args=[endpoint.pk]),
+            back=reverse("webhooks:webhook_detail", args=[endpoint.pk]),
             irreversible=True,
         )
     services.endpoint_delete(endpoint=endpoint, user=request.user)
     messages.success(request, _("Endpoint deleted."))
-    return redirect("webhook_list")
+    return redirect("webhooks:webhook_list")
 
 
 @login_required
@@ -74,4 +74,4 @@ def delivery_resend(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, _("The event is queued to be sent again."))
-    return redirect("webhook_detail", pk=delivery.endpoint_id)
+    return redirect("webhooks:webhook_detail", pk=delivery.endpoint_id)

@@ -78,6 +78,6 @@ def test_log_in_with_a_recovery_code_once(client):
 def test_security_page_is_reachable_from_navigation(client):
     user = UserFactory()
     client.force_login(user)
-    page = client.get(reverse("dashboard")).content.decode()
+    page = client.get(reverse("web:dashboard")).content.decode()
     assert reverse("mfa_index") in page
     assert client.get(reverse("mfa_index")).status_code == 200

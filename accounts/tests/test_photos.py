@@ -40,7 +40,7 @@ def camera_exif(orientation: int) -> Image.Exif:
 
 
 def post_photo(client, whose, data, **kwargs):
-    return client.post(reverse("profile_photo_upload", args=[whose]), {"photo": upload(data, **kwargs)})
+    return client.post(reverse("accounts:profile_photo_upload", args=[whose]), {"photo": upload(data, **kwargs)})
 
 
 def test_good_photo_is_cropped_square_reencoded_as_webp_and_thumbnailed(client):
@@ -141,7 +141,7 @@ def test_replacing_and_removing_delete_the_old_files(client, django_capture_on_c
     assert not any(default_storage.exists(name) for name in first)
     second = [profile.photo.name, profile.photo_small.name]
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("profile_photo_remove", args=["freelancer"]))
+        response = client.post(reverse("accounts:profile_photo_remove", args=["freelancer"]))
     assert response.status_code == 302
     profile.refresh_from_db()
     assert not profile.photo and not profile.photo_small
@@ -159,20 +159,22 @@ def test_a_stranger_cannot_change_or_remove_someone_elses_photo(client):
     client.force_login(stranger.user)
     # The forms act on the signed-in user's own profile only; there is no id to point at someone else.
     post_photo(client, "freelancer", image_bytes(color=(0, 0, 0)))
-    client.post(reverse("profile_photo_remove", args=["freelancer"]))
+    client.post(reverse("accounts:profile_photo_remove", args=["freelancer"]))
     owner.refresh_from_db()
     assert owner.photo.name == photo and default_storage.exists(photo)
 
     client.logout()
-    response = client.post(reverse("profile_photo_upload", args=["freelancer"]), {"photo": upload(image_bytes())})
+    response = client.post(
+        reverse("accounts:profile_photo_upload", args=["freelancer"]), {"photo": upload(image_bytes())}
+    )
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    assert client.get(reverse("profile_photo_upload", args=["freelancer"])).status_code in (302, 405)
+    assert client.get(reverse("accounts:profile_photo_upload", args=["freelancer"])).status_code in (302, 405)
 
 
 def test_get_on_the_photo_urls_writes_nothing(client):
     profile = FreelancerProfileFactory()
     client.force_login(profile.user)
-    assert client.get(reverse("profile_photo_remove", args=["freelancer"])).status_code == 405
+    assert client.get(reverse("accounts:profile_photo_remove", args=["freelancer"])).status_code == 405
 
 
 @override_settings(KAMAI_MAX_IMAGE_BYTES=5 * 1024 * 1024)
@@ -184,7 +186,7 @@ def test_pages_show_photos_lazy_loaded_with_size_and_alt_or_initials(client):
     with_photo.refresh_from_db()
     client.logout()
 
-    for url in (reverse("freelancer_search"), reverse("home")):
+    for url in (reverse("marketplace:freelancer_search"), reverse("web:home")):
         html = client.get(url).content.decode()
         tag = re.search(r'<img class="avatar"[^>]*>', html).group(0)
         assert with_photo.photo_small.url in tag
@@ -192,8 +194,8 @@ def test_pages_show_photos_lazy_loaded_with_size_and_alt_or_initials(client):
         assert 'alt="Photo of Ayesha Khan"' in tag
         assert '<span class="avatar initials" aria-hidden="true">BA</span>' in html
 
-    html = client.get(reverse("freelancer_public", args=["ayesha-k"])).content.decode()
+    html = client.get(reverse("marketplace:freelancer_public", args=["ayesha-k"])).content.decode()
     tag = re.search(r'<img class="avatar large"[^>]*>', html).group(0)
     assert with_photo.photo.url in tag and 'width="160"' in tag and 'loading="lazy"' in tag
-    html = client.get(reverse("freelancer_public", args=["bilal-a"])).content.decode()
+    html = client.get(reverse("marketplace:freelancer_public", args=["bilal-a"])).content.decode()
     assert '<span class="avatar large initials" aria-hidden="true">BA</span>' in html

@@ -47,7 +47,7 @@ def test_skills_taxonomy_is_seeded_by_migration():
 def test_freelancer_edits_profile_and_public_page_shows_it(client):
     profile = FreelancerProfileFactory()
     client.force_login(profile.user)
-    response = client.post(reverse("freelancer_profile_edit"), profile_form())
+    response = client.post(reverse("accounts:freelancer_profile_edit"), profile_form())
     assert response.status_code == 302
     profile.refresh_from_db()
     assert profile.hourly_rate_minor == 3550
@@ -69,7 +69,7 @@ def test_freelancer_edits_profile_and_public_page_shows_it(client):
 def test_rate_with_too_many_decimals_is_refused_and_nothing_saved(client):
     profile = FreelancerProfileFactory(display_name="Before")
     client.force_login(profile.user)
-    response = client.post(reverse("freelancer_profile_edit"), profile_form(hourly_rate="12.345"))
+    response = client.post(reverse("accounts:freelancer_profile_edit"), profile_form(hourly_rate="12.345"))
     assert response.status_code == 200
     assert "12.345 has more decimals than USD allows" in response.content.decode()
     profile.refresh_from_db()
@@ -80,7 +80,7 @@ def test_slug_taken_by_someone_else_is_refused(client):
     FreelancerProfileFactory(slug="taken")
     profile = FreelancerProfileFactory()
     client.force_login(profile.user)
-    response = client.post(reverse("freelancer_profile_edit"), profile_form(slug="taken"))
+    response = client.post(reverse("accounts:freelancer_profile_edit"), profile_form(slug="taken"))
     assert response.status_code == 200
     assert "That address is taken" in response.content.decode()
 
@@ -90,7 +90,7 @@ def test_unknown_profile_is_404(client):
 
 
 def test_profile_edit_requires_login(client):
-    response = client.get(reverse("freelancer_profile_edit"))
+    response = client.get(reverse("accounts:freelancer_profile_edit"))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
 
@@ -100,7 +100,7 @@ def test_portfolio_upload_is_reencoded_and_thumbnailed(client):
     client.force_login(profile.user)
     upload = SimpleUploadedFile("shot.png", png_bytes((2400, 1200)), content_type="image/png")
     response = client.post(
-        reverse("portfolio_item_new"),
+        reverse("accounts:portfolio_item_new"),
         {"title": "Shop redesign", "description": "A Shopify store", "link": "https://example.com", "image": upload},
     )
     assert response.status_code == 302
@@ -117,7 +117,7 @@ def test_text_file_named_png_is_refused_and_nothing_saved(client):
     profile = FreelancerProfileFactory()
     client.force_login(profile.user)
     fake = SimpleUploadedFile("evil.png", b"#!/bin/sh\necho not an image\n", content_type="image/png")
-    response = client.post(reverse("portfolio_item_new"), {"title": "Fake", "image": fake})
+    response = client.post(reverse("accounts:portfolio_item_new"), {"title": "Fake", "image": fake})
     assert response.status_code == 200
     assert "not an image we can read" in response.content.decode()
     assert not PortfolioItem.objects.exists()
@@ -128,7 +128,7 @@ def test_oversized_image_is_refused_and_nothing_saved(client, settings):
     profile = FreelancerProfileFactory()
     client.force_login(profile.user)
     big = SimpleUploadedFile("big.png", png_bytes((1000, 1000)) + b"\0" * 20_000, content_type="image/png")
-    response = client.post(reverse("portfolio_item_new"), {"title": "Big", "image": big})
+    response = client.post(reverse("accounts:portfolio_item_new"), {"title": "Big", "image": big})
     assert response.status_code == 200
     assert "the limit is" in response.content.decode()
     assert not PortfolioItem.objects.exists()
@@ -139,9 +139,9 @@ def test_stranger_cannot_edit_or_delete_another_users_portfolio_item(client):
     item = PortfolioItem.objects.create(profile=owner, title="Mine")
     stranger = FreelancerProfileFactory()
     client.force_login(stranger.user)
-    assert client.get(reverse("portfolio_item_edit", args=[item.pk])).status_code == 404
-    assert client.post(reverse("portfolio_item_edit", args=[item.pk]), {"title": "Hacked"}).status_code == 404
-    assert client.post(reverse("portfolio_item_delete", args=[item.pk])).status_code == 404
+    assert client.get(reverse("accounts:portfolio_item_edit", args=[item.pk])).status_code == 404
+    assert client.post(reverse("accounts:portfolio_item_edit", args=[item.pk]), {"title": "Hacked"}).status_code == 404
+    assert client.post(reverse("accounts:portfolio_item_delete", args=[item.pk])).status_code == 404
     item.refresh_from_db()
     assert item.title == "Mine"
 
@@ -151,7 +151,7 @@ def test_profile_edit_only_ever_touches_your_own_profile(client):
     attacker = FreelancerProfileFactory()
     client.force_login(attacker.user)
     # There is no URL naming another user's profile; posting edits only the attacker's own.
-    client.post(reverse("freelancer_profile_edit"), profile_form(display_name="Pwned", slug="pwned"))
+    client.post(reverse("accounts:freelancer_profile_edit"), profile_form(display_name="Pwned", slug="pwned"))
     victim.refresh_from_db()
     assert victim.display_name == "Victim"
 
@@ -160,18 +160,19 @@ def test_client_profile_edit(client):
     profile = ClientProfileFactory()
     client.force_login(profile.user)
     response = client.post(
-        reverse("client_profile_edit"), {"name": "Thames Digital", "country": "GB", "time_zone": "Europe/London"}
+        reverse("accounts:client_profile_edit"),
+        {"name": "Thames Digital", "country": "GB", "time_zone": "Europe/London"},
     )
     assert response.status_code == 302
     profile.refresh_from_db()
     assert (profile.name, profile.country, profile.time_zone) == ("Thames Digital", "GB", "Europe/London")
-    assert "United Kingdom" in client.get(reverse("dashboard")).content.decode()
+    assert "United Kingdom" in client.get(reverse("web:dashboard")).content.decode()
 
 
 def test_client_profile_rejects_unknown_country(client):
     profile = ClientProfileFactory()
     client.force_login(profile.user)
-    response = client.post(reverse("client_profile_edit"), {"name": "X", "country": "QQ", "time_zone": "UTC"})
+    response = client.post(reverse("accounts:client_profile_edit"), {"name": "X", "country": "QQ", "time_zone": "UTC"})
     assert response.status_code == 200
     profile.refresh_from_db()
     assert profile.country == "US"
@@ -180,19 +181,21 @@ def test_client_profile_rejects_unknown_country(client):
 def test_switching_hats_changes_dashboard_and_creates_profile(client):
     user = UserFactory()
     client.force_login(user)
-    assert "Freelancer dashboard" in client.get(reverse("dashboard")).content.decode()
-    response = client.post(reverse("switch_hat"), {"hat": "client", "next": "https://evil.example/"})
-    assert response["Location"] == reverse("dashboard")  # no open redirect
+    assert "Freelancer dashboard" in client.get(reverse("web:dashboard")).content.decode()
+    response = client.post(reverse("accounts:switch_hat"), {"hat": "client", "next": "https://evil.example/"})
+    assert response["Location"] == reverse("web:dashboard")  # no open redirect
     user.refresh_from_db()
     assert user.active_hat == "client"
     assert hasattr(user, "client_profile")
-    assert "Client dashboard" in client.get(reverse("dashboard")).content.decode()
+    assert "Client dashboard" in client.get(reverse("web:dashboard")).content.decode()
 
 
 def test_client_time_zone_must_be_a_real_zone(client):
     profile = ClientProfileFactory()
     client.force_login(profile.user)
-    response = client.post(reverse("client_profile_edit"), {"name": "X", "country": "US", "time_zone": "Mars/Base"})
+    response = client.post(
+        reverse("accounts:client_profile_edit"), {"name": "X", "country": "US", "time_zone": "Mars/Base"}
+    )
     assert response.status_code == 200
     assert "is not a time zone" in response.content.decode()
     profile.refresh_from_db()

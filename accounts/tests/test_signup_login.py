@@ -46,8 +46,8 @@ def test_signup_then_verify_email_then_login(client):
     client.logout()
     response = client.post(reverse("account_login"), {"login": "new@example.com", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("dashboard")
-    assert client.get(reverse("dashboard")).status_code == 200
+    assert response["Location"] == reverse("web:dashboard")
+    assert client.get(reverse("web:dashboard")).status_code == 200
 
 
 def test_signup_as_client_wears_the_client_hat(client):
@@ -113,7 +113,7 @@ def test_password_reset_mail_and_new_password(client):
 
 
 def test_dashboard_requires_login(client):
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("web:dashboard"))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
 

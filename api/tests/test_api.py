@@ -80,13 +80,13 @@ def test_token_page_creates_rotates_and_revokes_and_the_token_works(client):
     from rest_framework.authtoken.models import Token
 
     contract = fixed_contract(amounts=("100",))
-    response = client.get(reverse("api_token"))
+    response = client.get(reverse("api:api_token"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     client.force_login(contract.client)
-    client.post(reverse("api_token"), {"action": "rotate"})
+    client.post(reverse("api:api_token"), {"action": "rotate"})
     first = Token.objects.get(user=contract.client).key
-    assert first in client.get(reverse("api_token")).content.decode()
-    client.post(reverse("api_token"), {"action": "rotate"})
+    assert first in client.get(reverse("api:api_token")).content.decode()
+    client.post(reverse("api:api_token"), {"action": "rotate"})
     second = Token.objects.get(user=contract.client).key
     assert second != first
 
@@ -99,12 +99,12 @@ def test_token_page_creates_rotates_and_revokes_and_the_token_works(client):
                         HTTP_AUTHORIZATION=f"Token {second}", HTTP_IDEMPOTENCY_KEY=key())  # fmt: skip
     assert response.status_code == 200 and response.json()["state"] == "funded"
 
-    client.post(reverse("api_token"), {"action": "revoke"})
+    client.post(reverse("api:api_token"), {"action": "revoke"})
     assert not Token.objects.filter(user=contract.client).exists()
     assert api.get("/api/contracts/", HTTP_AUTHORIZATION=f"Token {second}").status_code in (401, 403)
     # Another user's page shows only their own (no) token.
     client.force_login(contract.freelancer)
-    assert second not in client.get(reverse("api_token")).content.decode()
+    assert second not in client.get(reverse("api:api_token")).content.decode()
 
 
 def test_contracts_show_the_parties_by_name_never_the_counterpartys_email(api):

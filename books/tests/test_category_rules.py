@@ -44,19 +44,21 @@ def test_bad_rules_are_refused(freelancer, pattern, category, message):
 
 
 def test_the_page_needs_login_and_writes_nothing_on_get(client, freelancer):
-    url = reverse("category_rules")
+    url = reverse("books:category_rules")
     assert client.get(url).status_code == 302
     assert client.post(url, {"pattern": "nayatel", "category": "internet"}).status_code == 302
     client.force_login(freelancer)
     page = client.get(url, {"pattern": "nayatel", "category": "internet"})
     assert page.status_code == 200 and "k-electric" in page.content.decode()
-    assert reverse("category_rules") in client.get(reverse("books_home")).content.decode()  # in the books menu
+    assert (
+        reverse("books:category_rules") in client.get(reverse("books:books_home")).content.decode()
+    )  # in the books menu
     assert not CategoryRule.objects.exists()
 
 
 def test_add_refuse_duplicate_and_delete_on_the_page(client, freelancer, other):
     client.force_login(freelancer)
-    url = reverse("category_rules")
+    url = reverse("books:category_rules")
     response = client.post(url, {"pattern": " Daftarkhwan  Lahore ", "category": "coworking"}, follow=True)
     assert "daftarkhwan lahore" in response.content.decode()
     rule = CategoryRule.objects.get(user=freelancer)
@@ -69,7 +71,7 @@ def test_add_refuse_duplicate_and_delete_on_the_page(client, freelancer, other):
         assert client.post(url, bad).status_code == 400
     assert CategoryRule.objects.count() == 1 and CategoryRule.objects.get().category == "coworking"
 
-    delete = reverse("category_rule_delete", args=[rule.pk])
+    delete = reverse("books:category_rule_delete", args=[rule.pk])
     assert client.get(delete).status_code == 405  # no writes on GET
     client.force_login(other)
     assert client.post(delete).status_code == 404  # a stranger's rule
@@ -85,5 +87,5 @@ def test_the_delete_button_needs_the_csrf_token(freelancer):
     rule = category_rule_add(user=freelancer, pattern="nayatel", category="other")
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(freelancer)
-    assert strict.post(reverse("category_rule_delete", args=[rule.pk])).status_code == 403
+    assert strict.post(reverse("books:category_rule_delete", args=[rule.pk])).status_code == 403
     assert CategoryRule.objects.filter(pk=rule.pk).exists()

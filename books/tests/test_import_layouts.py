@@ -153,8 +153,8 @@ def test_duplicate_check_asks_in_chunks(freelancer, rates, monkeypatch):
 
 def test_the_form_detects_by_default_and_says_what_it_recognised(client, freelancer, rates):
     client.force_login(freelancer)
-    page = client.get(reverse("import_list"))
+    page = client.get(reverse("books:import_list"))
     assert b'value="auto" selected' in page.content
-    response = client.post(reverse("import_list"), {"source_format": "auto", "file": upload("upwork_19.csv")})
+    response = client.post(reverse("books:import_list"), {"source_format": "auto", "file": upload("upwork_19.csv")})
     detail = client.get(response["Location"])
     assert "Upwork transactions (19 columns)" in detail.content.decode()

@@ -87,7 +87,7 @@ def test_a_zip_that_is_not_a_workbook_is_refused_on_the_page(client, freelancer)
         archive.writestr("statement.csv", "Date,Amount\n2025-07-01,1\n")
     client.force_login(freelancer)
     response = client.post(
-        reverse("import_list"), {"source_format": "auto", "file": SimpleUploadedFile("s.xlsx", out.getvalue())}
+        reverse("books:import_list"), {"source_format": "auto", "file": SimpleUploadedFile("s.xlsx", out.getvalue())}
     )
     assert response.status_code == 400
     assert "not an XLSX workbook" in response.content.decode()

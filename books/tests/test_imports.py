@@ -160,7 +160,7 @@ def test_an_import_whose_worker_died_is_shown_stopped_and_resumed_by_the_periodi
 
     imp, age = _import_killed_after_one_batch(freelancer, settings, monkeypatch)
     client.force_login(freelancer)
-    url = reverse("import_detail", args=[imp.pk])
+    url = reverse("books:import_detail", args=[imp.pk])
     age(2)  # a short pause is not a stop
     assert "Importing" in client.get(url).content.decode()
     assert resume_stalled_statement_imports.call_local() == 0
@@ -178,7 +178,7 @@ def test_an_import_whose_worker_died_is_shown_stopped_and_resumed_by_the_periodi
 def test_try_again_on_the_page_finishes_a_stopped_import(client, freelancer, rates, settings, monkeypatch):
     imp, age = _import_killed_after_one_batch(freelancer, settings, monkeypatch)
     client.force_login(freelancer)
-    resume = reverse("import_resume", args=[imp.pk])
+    resume = reverse("books:import_resume", args=[imp.pk])
     client.post(resume)  # not stopped yet: nothing happens
     assert StatementImport.objects.get(pk=imp.pk).status == ImportStatus.RUNNING
     age(11)

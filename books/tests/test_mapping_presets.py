@@ -17,11 +17,11 @@ NEXT_MONTH = b"booking date ; Text;Value;Ref\n03/09/2025;Retainer from Al Noor T
 
 def _map_first_file(client, user, save_as="HBL current account"):
     client.force_login(user)
-    client.post(reverse("import_list"), {"source_format": "auto", "file": sample("generic.csv")})
+    client.post(reverse("books:import_list"), {"source_format": "auto", "file": sample("generic.csv")})
     imp = StatementImport.objects.filter(user=user).latest("id")
     assert imp.status == ImportStatus.MAPPING
-    response = client.post(reverse("import_mapping", args=[imp.pk]), {**MAPPING, "save_as": save_as})
-    assert response.url == reverse("import_detail", args=[imp.pk])
+    response = client.post(reverse("books:import_mapping", args=[imp.pk]), {**MAPPING, "save_as": save_as})
+    assert response.url == reverse("books:import_detail", args=[imp.pk])
     return imp
 
 
@@ -40,10 +40,12 @@ def test_the_mapping_page_offers_saved_mappings_and_fills_one_in(client, freelan
     _map_first_file(client, freelancer)
     preset = MappingPreset.objects.get(user=freelancer)
     other_header = b"Posted;Details;Value;Ref\n03/09/2025;Fee;-1,00;C-1\n"
-    client.post(reverse("import_list"), {"source_format": "auto", "file": SimpleUploadedFile("x.csv", other_header)})
+    client.post(
+        reverse("books:import_list"), {"source_format": "auto", "file": SimpleUploadedFile("x.csv", other_header)}
+    )
     imp = StatementImport.objects.filter(user=freelancer).latest("id")
     assert imp.status == ImportStatus.MAPPING  # a different header: not applied by itself
-    page = client.get(reverse("import_mapping", args=[imp.pk]), {"preset": preset.pk}).content.decode()
+    page = client.get(reverse("books:import_mapping", args=[imp.pk]), {"preset": preset.pk}).content.decode()
     assert "HBL current account" in page and 'value="hbl"' in page
     assert '<option value="dmy" selected>' in page
 
@@ -53,7 +55,7 @@ def test_another_freelancers_mapping_is_neither_applied_nor_offered(client, free
     imp = statement_import_create(user=other, source_format="auto", upload=SimpleUploadedFile("s.csv", NEXT_MONTH))
     assert imp.status == ImportStatus.MAPPING
     client.force_login(other)
-    assert "HBL current account" not in client.get(reverse("import_mapping", args=[imp.pk])).content.decode()
+    assert "HBL current account" not in client.get(reverse("books:import_mapping", args=[imp.pk])).content.decode()
 
 
 def test_saving_under_the_same_name_replaces_the_mapping(client, freelancer, rates):

@@ -64,7 +64,7 @@ def test_invoice_freezes_the_issue_day_rate_and_shows_the_pkr_equivalent(client)
     client.force_login(invoice.freelancer)
     page = client.get(f"/invoices/{invoice.pk}/").content.decode()
     assert "280,469.25" in page and "280.75" in page
-    public = client.get(reverse("invoice_public", args=[invoicing.invoice_link_token(invoice)]))
+    public = client.get(reverse("invoicing:invoice_public", args=[invoicing.invoice_link_token(invoice)]))
     assert "280,469.25" in public.content.decode()
 
 

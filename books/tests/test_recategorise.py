@@ -118,8 +118,8 @@ def test_only_own_expenses_move(freelancer, other, ptcl):
 
 
 def test_the_entry_page_changes_the_category_and_learns(client, freelancer, other, ptcl):
-    url = reverse("entry_detail", args=[ptcl.pk])
-    change = reverse("entry_recategorise", args=[ptcl.pk])
+    url = reverse("books:entry_detail", args=[ptcl.pk])
+    change = reverse("books:entry_recategorise", args=[ptcl.pk])
     client.force_login(freelancer)
     page = client.get(url).content.decode()
     assert change in page and "future imports matching 'ptcl broadband'" in page
@@ -136,6 +136,6 @@ def test_the_entry_page_changes_the_category_and_learns(client, freelancer, othe
     assert expense_balance(freelancer, "software") == D("3299")
     income = Entry.objects.get(user=freelancer, kind="income")
     assert (
-        reverse("entry_recategorise", args=[income.pk])
-        not in client.get(reverse("entry_detail", args=[income.pk])).content.decode()
+        reverse("books:entry_recategorise", args=[income.pk])
+        not in client.get(reverse("books:entry_detail", args=[income.pk])).content.decode()
     )

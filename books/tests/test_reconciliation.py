@@ -49,10 +49,10 @@ def test_payoneer_withdrawal_and_a_bank_credit_booked_as_income_become_one_trans
     assert proposal.kind == "provider" and proposal.expected == D("280123.40")  # 1,000 × 280.1234
 
     client.force_login(freelancer)
-    page = client.get(reverse("reconcile")).content.decode()
-    assert "HOME REMITTANCE" in page and reverse("reconcile") in page
+    page = client.get(reverse("books:reconcile")).content.decode()
+    assert "HOME REMITTANCE" in page and reverse("books:reconcile") in page
     response = client.post(
-        reverse("reconcile_decide"),
+        reverse("books:reconcile_decide"),
         {"kind": "provider", "bank_entry": proposal.bank_entry.pk, "other": proposal.other_id, "decision": "confirm"},
     )
     assert response.status_code == 302
@@ -67,10 +67,10 @@ def test_payoneer_withdrawal_and_a_bank_credit_booked_as_income_become_one_trans
         "payoneer",
     )
     assert remittance.received_on == date(2025, 7, 12) and remittance.prc_number == ""
-    assert "279,000.00" in client.get(reverse("remittance_list")).content.decode()
+    assert "279,000.00" in client.get(reverse("books:remittance_list")).content.decode()
     assert match_proposals(user=freelancer) == []
     again = client.post(
-        reverse("reconcile_decide"),
+        reverse("books:reconcile_decide"),
         {"kind": "provider", "bank_entry": proposal.bank_entry.pk, "other": proposal.other_id, "decision": "confirm"},
     )
     assert again.status_code == 302 and Remittance.objects.filter(user=freelancer).count() == 1
@@ -104,7 +104,7 @@ def test_a_kamai_withdrawal_and_its_bank_credit_count_income_once(client, db):
     assert proposal.kind == "kamai" and proposal.kamai_remittance.withdrawal_id == withdrawal.pk
     client.force_login(user)
     client.post(
-        reverse("reconcile_decide"),
+        reverse("books:reconcile_decide"),
         {"kind": "kamai", "bank_entry": proposal.bank_entry.pk, "other": proposal.other_id, "decision": "confirm"},
     )
     assert income_pkr(user) == kamai_income
@@ -121,12 +121,12 @@ def test_rejecting_hides_the_proposal_and_moves_nothing(client, freelancer, rate
     before = income_pkr(freelancer)
     client.force_login(freelancer)
     client.post(
-        reverse("reconcile_decide"),
+        reverse("books:reconcile_decide"),
         {"kind": "provider", "bank_entry": proposal.bank_entry.pk, "other": proposal.other_id, "decision": "reject"},
     )
     assert match_proposals(user=freelancer) == []
     assert income_pkr(freelancer) == before and not Remittance.objects.exists()
-    assert "HOME REMITTANCE" not in client.get(reverse("reconcile")).content.decode()
+    assert "HOME REMITTANCE" not in client.get(reverse("books:reconcile")).content.decode()
 
 
 def test_a_credit_outside_the_window_or_tolerance_is_not_proposed(freelancer, rates):
@@ -146,7 +146,7 @@ def test_a_stranger_gets_404_and_a_get_writes_nothing(client, freelancer, other,
     [proposal] = match_proposals(user=freelancer)
     client.force_login(other)
     data = {"kind": "provider", "bank_entry": proposal.bank_entry.pk, "other": proposal.other_id}
-    assert client.post(reverse("reconcile_decide"), {**data, "decision": "confirm"}).status_code == 404
-    assert client.get(reverse("reconcile_decide"), {**data, "decision": "confirm"}).status_code == 405
+    assert client.post(reverse("books:reconcile_decide"), {**data, "decision": "confirm"}).status_code == 404
+    assert client.get(reverse("books:reconcile_decide"), {**data, "decision": "confirm"}).status_code == 405
     assert not BankMatch.objects.exists() and not Remittance.objects.exists()
-    assert "HOME REMITTANCE" not in client.get(reverse("reconcile")).content.decode()
+    assert "HOME REMITTANCE" not in client.get(reverse("books:reconcile")).content.decode()

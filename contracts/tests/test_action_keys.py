@@ -39,7 +39,7 @@ def test_api_refuses_a_key_replayed_with_another_provider():
 def test_retainer_page_refuses_the_same_key_for_another_amount(client):
     contract = hourly_contract()
     client.force_login(contract.client)
-    url = reverse("retainer_fund", args=[contract.pk])
+    url = reverse("contracts:retainer_fund", args=[contract.pk])
     same = key()
     response = client.post(url, {"amount": "10", "provider": "sandbox", "idempotency_key": same}, follow=True)
     assert "Payment started" in response.content.decode()

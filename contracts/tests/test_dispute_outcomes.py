@@ -100,13 +100,13 @@ def test_a_full_refund_by_the_mediator_and_a_freelancer_refund_count_as_refunded
 def test_contract_page_shows_the_split_on_the_header_and_the_milestone_row(client):
     contract, dispute = released_300_and_500_disputed()
     client.force_login(contract.client)
-    room = unescape(client.get(reverse("contract_detail", args=[contract.pk])).content.decode())
+    room = unescape(client.get(reverse("contracts:contract_detail", args=[contract.pk])).content.decode())
     assert "$500.00 of it frozen by an open dispute" in room
 
     split_350_150(dispute, mediator())
     for viewer in (contract.client, contract.freelancer):
         client.force_login(viewer)
-        room = unescape(client.get(reverse("contract_detail", args=[contract.pk])).content.decode())
+        room = unescape(client.get(reverse("contracts:contract_detail", args=[contract.pk])).content.decode())
         header = room.split("<h2>")[0]
         assert "Released</small><p><strong>$650.00" in header  # not $300.00
         assert "Refunded</small><p><strong>$150.00" in header
@@ -114,13 +114,13 @@ def test_contract_page_shows_the_split_on_the_header_and_the_milestone_row(clien
         assert "frozen" not in header
         assert "Split by the mediator: $350.00 to the freelancer, $150.00 refunded to the client" in room
         # The contract is complete, and the decided dispute is still one click away.
-        assert reverse("dispute_detail", args=[dispute.pk]) in room
+        assert reverse("contracts:dispute_detail", args=[dispute.pk]) in room
 
 
 def test_dispute_page_shows_frozen_while_open_and_the_decision_once_decided(client):
     contract, dispute = released_300_and_500_disputed()
     client.force_login(contract.freelancer)
-    url = reverse("dispute_detail", args=[dispute.pk])
+    url = reverse("contracts:dispute_detail", args=[dispute.pk])
     page = unescape(client.get(url).content.decode())
     assert "Frozen</dt><dd>$500.00" in page
     assert "Decision" not in page
@@ -143,7 +143,7 @@ def test_dispute_page_shows_frozen_while_open_and_the_decision_once_decided(clie
 
 def test_a_stranger_gets_404_on_an_open_or_decided_dispute(client):
     contract, dispute = released_300_and_500_disputed()
-    url = reverse("dispute_detail", args=[dispute.pk])
+    url = reverse("contracts:dispute_detail", args=[dispute.pk])
     client.force_login(stranger())
     assert client.get(url).status_code == 404
     split_350_150(dispute, mediator())
@@ -157,7 +157,7 @@ def test_wallet_statements_read_as_dispute_shares(client):
     split_350_150(dispute, mediator())
     client.force_login(contract.freelancer)
     account = freelancer_wallet_account(freelancer=contract.freelancer, currency="USD")
-    page = unescape(client.get(reverse("wallet_statement", args=[account.pk])).content.decode())
+    page = unescape(client.get(reverse("ledger:wallet_statement", args=[account.pk])).content.decode())
     rows = page.split("<tr>")[2:]  # the statement's rows, after the page and the table head
     share = [row for row in rows if "$332.50" in row]  # 350 less the 5% fee
     assert share and "Your share of a dispute decided by a mediator" in share[0]
@@ -166,7 +166,7 @@ def test_wallet_statements_read_as_dispute_shares(client):
 
     client.force_login(contract.client)
     account = client_funds_account(client=contract.client, currency="USD")
-    page = unescape(client.get(reverse("wallet_statement", args=[account.pk])).content.decode())
+    page = unescape(client.get(reverse("ledger:wallet_statement", args=[account.pk])).content.decode())
     refund = [row for row in page.split("<tr>")[2:] if "$150.00" in row]
     assert refund and "Your share of a dispute decided by a mediator" in refund[0]
 
@@ -185,10 +185,10 @@ def test_a_disputed_week_shows_its_outcome_and_the_retainer_keeps_the_client_sha
     )
     assert figures(contract) == (140, 60, 0, 0)
     client.force_login(contract.freelancer)
-    room = unescape(client.get(reverse("contract_detail", args=[contract.pk])).content.decode())
+    room = unescape(client.get(reverse("contracts:contract_detail", args=[contract.pk])).content.decode())
     assert "Split by the mediator: $60.00 to the freelancer, $40.00 stays in the client's retainer" in room
-    assert reverse("dispute_detail", args=[dispute.pk]) in room
-    page = unescape(client.get(reverse("dispute_detail", args=[dispute.pk])).content.decode())
+    assert reverse("contracts:dispute_detail", args=[dispute.pk]) in room
+    page = unescape(client.get(reverse("contracts:dispute_detail", args=[dispute.pk])).content.decode())
     assert "Kept in the client's retainer</dt><dd>$40.00" in page
     assert_ledger_clean()
 
@@ -205,10 +205,10 @@ def test_the_outcome_reads_in_urdu(client, english_afterwards):
     split_350_150(dispute, mediator())
     client.cookies["django_language"] = "ur"
     client.force_login(contract.freelancer)
-    room = client.get(reverse("contract_detail", args=[contract.pk])).content.decode()
+    room = client.get(reverse("contracts:contract_detail", args=[contract.pk])).content.decode()
     assert "ثالث نے رقم تقسیم کی" in room and "Split by the mediator" not in room
-    page = client.get(reverse("dispute_detail", args=[dispute.pk])).content.decode()
+    page = client.get(reverse("contracts:dispute_detail", args=[dispute.pk])).content.decode()
     assert "ثالث کی وجہ" in page and "Mediator's reason" not in page
     account = freelancer_wallet_account(freelancer=contract.freelancer, currency="USD")
-    statement = client.get(reverse("wallet_statement", args=[account.pk])).content.decode()
+    statement = client.get(reverse("ledger:wallet_statement", args=[account.pk])).content.decode()
     assert "ثالث کے فیصلے والے تنازع میں آپ کا حصہ" in statement

@@ -44,10 +44,10 @@ def test_the_contract_room_shows_each_reader_the_timeline_in_their_language(clie
     assert funded.message.startswith("“Part 1” funded:")  # stored in English too
     force_login_with_mfa(client, contract.freelancer)
     client.cookies["django_language"] = "en"
-    page = client.get(reverse("contract_detail", args=[contract.pk])).content.decode()
+    page = client.get(reverse("contracts:contract_detail", args=[contract.pk])).content.decode()
     assert "“Part 1” funded:" in page
     client.cookies["django_language"] = "ur"
-    page = client.get(reverse("contract_detail", args=[contract.pk])).content.decode()
+    page = client.get(reverse("contracts:contract_detail", args=[contract.pk])).content.decode()
     assert funded.translations["ur"].split(":")[0] in page
     assert "“Part 1” funded:" not in page
 

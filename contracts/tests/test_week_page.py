@@ -36,7 +36,7 @@ def week_in_review():
 
 
 def page(client, week) -> str:
-    response = client.get(reverse("week_detail", args=[week.pk]))
+    response = client.get(reverse("contracts:week_detail", args=[week.pk]))
     assert response.status_code == 200
     return unescape(response.content.decode())
 
@@ -62,12 +62,12 @@ def test_both_sides_see_the_grid_day_by_day(client, week_in_review):
 
 
 def test_a_stranger_gets_404_and_anonymous_goes_to_sign_in(client, week_in_review):
-    url = reverse("week_detail", args=[week_in_review.pk])
+    url = reverse("contracts:week_detail", args=[week_in_review.pk])
     response = client.get(url)
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
     client.force_login(stranger())
     assert client.get(url).status_code == 404
-    for action in ("week_approve", "week_submit", "week_time", "week_dispute"):
+    for action in ("contracts:week_approve", "contracts:week_submit", "contracts:week_time", "contracts:week_dispute"):
         assert client.post(reverse(action, args=[week_in_review.pk]), {"confirm": "1"}).status_code == 404
     assert week_in_review.contract.weeks.get().state == WeekState.OPEN
 
@@ -76,13 +76,13 @@ def test_a_mediator_can_read_the_week_but_not_act(client, week_in_review, admin_
     force_login_with_mfa(client, admin_user)
     html = page(client, week_in_review)
     assert "Ticket queue" in html and "Approve and pay" not in html
-    assert client.post(reverse("week_approve", args=[week_in_review.pk]), {"confirm": "1"}).status_code == 404
+    assert client.post(reverse("contracts:week_approve", args=[week_in_review.pk]), {"confirm": "1"}).status_code == 404
 
 
 def test_approve_and_pay_through_the_confirmation_page(client, week_in_review):
     week = week_in_review
     contract = week.contract
-    approve = reverse("week_approve", args=[week.pk])
+    approve = reverse("contracts:week_approve", args=[week.pk])
     client.force_login(contract.client)
     assert client.get(approve).status_code == 405  # no writes on GET
     once = key()
@@ -92,7 +92,7 @@ def test_approve_and_pay_through_the_confirmation_page(client, week_in_review):
     week.refresh_from_db()
     assert week.state == WeekState.OPEN and wallet(contract.freelancer) == 0  # nothing moved yet
     response = client.post(approve, {"idempotency_key": once, "confirm": "1"})
-    assert response["Location"] == reverse("week_detail", args=[week.pk])
+    assert response["Location"] == reverse("contracts:week_detail", args=[week.pk])
     client.post(approve, {"idempotency_key": once, "confirm": "1"})  # a double click
     week.refresh_from_db()
     assert week.state == WeekState.BILLED
@@ -105,11 +105,11 @@ def test_approve_and_pay_through_the_confirmation_page(client, week_in_review):
 def test_approval_needs_the_csrf_token(week_in_review):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(week_in_review.contract.client)
-    html = browser.get(reverse("week_detail", args=[week_in_review.pk])).content.decode()
-    form = html.split(reverse("week_approve", args=[week_in_review.pk]))[1].split("</form>")[0]
+    html = browser.get(reverse("contracts:week_detail", args=[week_in_review.pk])).content.decode()
+    form = html.split(reverse("contracts:week_approve", args=[week_in_review.pk]))[1].split("</form>")[0]
     assert 'name="csrfmiddlewaretoken"' in form and 'name="idempotency_key"' in form
     response = browser.post(
-        reverse("week_approve", args=[week_in_review.pk]), {"idempotency_key": key(), "confirm": "1"}
+        reverse("contracts:week_approve", args=[week_in_review.pk]), {"idempotency_key": key(), "confirm": "1"}
     )
     assert response.status_code == 403
     week_in_review.refresh_from_db()
@@ -119,9 +119,9 @@ def test_approval_needs_the_csrf_token(week_in_review):
 def test_dispute_from_the_week_page(client, week_in_review):
     week = week_in_review
     client.force_login(week.contract.client)
-    response = client.post(reverse("week_dispute", args=[week.pk]), {"reason": "I count 5 hours"})
+    response = client.post(reverse("contracts:week_dispute", args=[week.pk]), {"reason": "I count 5 hours"})
     dispute = week.disputes.get()
-    assert response["Location"] == reverse("dispute_detail", args=[dispute.pk])
+    assert response["Location"] == reverse("contracts:dispute_detail", args=[dispute.pk])
     html = page(client, week)
     assert "In dispute" in html and "Approve and pay" not in html
 
@@ -134,15 +134,17 @@ def test_the_freelancer_logs_time_on_the_week_page_and_sends_it_early(client):
     client.force_login(contract.freelancer)
     html = page(client, week)
     assert 'name="memo"' in html and "Send this week for review now" in html
-    client.post(reverse("week_time", args=[week.pk]), {"day": today.isoformat(), "hours": "1.5", "memo": "Calls"})
+    client.post(
+        reverse("contracts:week_time", args=[week.pk]), {"day": today.isoformat(), "hours": "1.5", "memo": "Calls"}
+    )
     assert week.entries.count() == 2
     # A day outside this week is not one of the choices.
     client.post(
-        reverse("week_time", args=[week.pk]),
+        reverse("contracts:week_time", args=[week.pk]),
         {"day": (week.week_start - timedelta(days=1)).isoformat(), "hours": "1", "memo": "x"},
     )
     assert HourlyWeek.objects.count() == 1 and week.entries.count() == 2
-    client.post(reverse("week_submit", args=[week.pk]))
+    client.post(reverse("contracts:week_submit", args=[week.pk]))
     week.refresh_from_db()
     assert week.state == WeekState.IN_REVIEW
     html = page(client, week)
@@ -156,8 +158,11 @@ def test_the_contract_room_lists_weeks_newest_first_with_links(client, week_in_r
     log_time(contract, timezone.localdate(), "1")
     this_week = contract.weeks.exclude(pk=week_in_review.pk).get()
     client.force_login(contract.client)
-    room = unescape(client.get(reverse("contract_detail", args=[contract.pk])).content.decode())
-    newest, older = reverse("week_detail", args=[this_week.pk]), reverse("week_detail", args=[week_in_review.pk])
+    room = unescape(client.get(reverse("contracts:contract_detail", args=[contract.pk])).content.decode())
+    newest, older = (
+        reverse("contracts:week_detail", args=[this_week.pk]),
+        reverse("contracts:week_detail", args=[week_in_review.pk]),
+    )
     assert newest in room and older in room and room.index(newest) < room.index(older)
     assert "In the client's review" in room and "Open for logging" in room and "Review the week" in room
 
@@ -165,7 +170,7 @@ def test_the_contract_room_lists_weeks_newest_first_with_links(client, week_in_r
 def test_week_page_query_count_is_bounded(client, week_in_review, django_assert_max_num_queries):
     client.force_login(week_in_review.contract.client)
     with django_assert_max_num_queries(30):
-        client.get(reverse("week_detail", args=[week_in_review.pk]))
+        client.get(reverse("contracts:week_detail", args=[week_in_review.pk]))
 
 
 def test_the_demo_hourly_contract_has_a_week_in_review(client):
@@ -179,22 +184,22 @@ def test_the_demo_hourly_contract_has_a_week_in_review(client):
     oliver = User.objects.get(email="oliver@demo-client.example")
     week = HourlyWeek.objects.get(contract__title="Customer support (hourly)", week_start=last_monday())
     client.force_login(oliver)
-    room = client.get(reverse("contract_detail", args=[week.contract_id])).content.decode()
-    assert reverse("week_detail", args=[week.pk]) in room
+    room = client.get(reverse("contracts:contract_detail", args=[week.contract_id])).content.decode()
+    assert reverse("contracts:week_detail", args=[week.pk]) in room
     html = page(client, week)
     assert "Launch-day chat" in html and "13" in html and "Approve and pay $104.00" in html
 
 
 def test_the_clients_dashboard_asks_for_the_week_in_review(client, week_in_review):
     client.force_login(week_in_review.contract.client)
-    assert "approve or dispute a week of hours" in client.get(reverse("dashboard")).content.decode()
+    assert "approve or dispute a week of hours" in client.get(reverse("web:dashboard")).content.decode()
     services.week_approve(week=week_in_review, client=week_in_review.contract.client, idempotency_key=key())
-    assert "approve or dispute a week of hours" not in client.get(reverse("dashboard")).content.decode()
+    assert "approve or dispute a week of hours" not in client.get(reverse("web:dashboard")).content.decode()
 
 
 def test_the_freelancer_cannot_approve_their_own_week(client, week_in_review):
     client.force_login(week_in_review.contract.freelancer)
-    response = client.post(reverse("week_approve", args=[week_in_review.pk]), {"idempotency_key": key()})
+    response = client.post(reverse("contracts:week_approve", args=[week_in_review.pk]), {"idempotency_key": key()})
     assert response.status_code == 302  # refused with a message, no confirmation page offered
     week_in_review.refresh_from_db()
     assert week_in_review.state == WeekState.OPEN and hourly_bill_count() == 0
@@ -214,6 +219,6 @@ def test_the_confirmation_says_what_a_short_retainer_can_pay(client):
     log_time(contract, last_monday(), "5")
     week = HourlyWeek.objects.get()
     client.force_login(contract.client)
-    response = client.post(reverse("week_approve", args=[week.pk]), {"idempotency_key": key()})
+    response = client.post(reverse("contracts:week_approve", args=[week.pk]), {"idempotency_key": key()})
     confirm = unescape(response.content.decode())
     assert "Pay $50.00 from escrow" in confirm and "Escrow holds only $50.00: $50.00 stays unpaid" in confirm

@@ -27,7 +27,7 @@ def _milestone_for(request, pk):
 
 
 def _room(contract) -> str:
-    return reverse("contract_detail", args=[contract.pk])
+    return reverse("contracts:contract_detail", args=[contract.pk])
 
 
 def _run(request, action, success: str):

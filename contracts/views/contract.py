@@ -76,7 +76,7 @@ def _invitee(request, contract) -> bool:
 def contract_detail(request, pk):
     contract = get_object_or_404(Contract, pk=pk)
     if _invitee(request, contract):
-        return redirect("contract_invite", token=contract.invite_token)
+        return redirect("contracts:contract_invite", token=contract.invite_token)
     contract = _contract_for(request, pk)
     return fragments.render_with_part(
         request, "contracts/contract_detail.html", "contracts/_contract_room.html",

@@ -43,7 +43,7 @@ def dispute_detail(request, pk):
             evidence_form.add_error(None, str(error))
         else:
             messages.success(request, _("Evidence added."))
-            return redirect("dispute_detail", pk=dispute.pk)
+            return redirect("contracts:dispute_detail", pk=dispute.pk)
     return render(
         request,
         "contracts/dispute_detail.html",
@@ -82,7 +82,7 @@ def dispute_decide(request, pk):
         )
     else:
         messages.error(request, _("Enter both amounts and the reason."))
-    return redirect("dispute_detail", pk=dispute.pk)
+    return redirect("contracts:dispute_detail", pk=dispute.pk)
 
 
 @login_required

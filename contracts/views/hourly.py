@@ -52,7 +52,7 @@ def _week_for(request, pk, *, staff_may_read=False) -> HourlyWeek:
 
 
 def _week_page(week) -> str:
-    return reverse("week_detail", args=[week.pk])
+    return reverse("contracts:week_detail", args=[week.pk])
 
 
 @login_required
@@ -161,5 +161,5 @@ def week_dispute(request, pk):
         _("Dispute opened. The week will not be billed until a mediator decides."),
     )
     if isinstance(dispute, Dispute):
-        return redirect("dispute_detail", pk=dispute.pk)
+        return redirect("contracts:dispute_detail", pk=dispute.pk)
     return redirect(_week_page(week))

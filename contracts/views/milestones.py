@@ -44,7 +44,7 @@ def milestone_fund(request, pk):
         _("Payment started."),
     )
     if isinstance(payin, PayIn) and payin.state == "pending":
-        return redirect("payin_detail", pk=payin.pk)
+        return redirect("contracts:payin_detail", pk=payin.pk)
     return redirect(_room(milestone.contract))
 
 
@@ -73,7 +73,7 @@ def retainer_fund(request, pk):
         _("Payment started."),
     )
     if isinstance(payin, PayIn) and payin.state == "pending":
-        return redirect("payin_detail", pk=payin.pk)
+        return redirect("contracts:payin_detail", pk=payin.pk)
     return redirect(_room(contract))
 
 
@@ -184,7 +184,7 @@ def milestone_action(request, pk, action):
             _("Dispute opened. The escrow is frozen until a mediator decides."),
         )
         if isinstance(dispute, Dispute):
-            return redirect("dispute_detail", pk=dispute.pk)
+            return redirect("contracts:dispute_detail", pk=dispute.pk)
     else:
         raise Http404
     return redirect(_room(milestone.contract))

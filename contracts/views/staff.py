@@ -30,7 +30,7 @@ def payin_confirm(request, pk):
     form = ConfirmPayInForm(request.POST, currency=payin.currency)
     if not form.is_valid():
         messages.error(request, "; ".join(" ".join(errors) for errors in form.errors.values()))
-        return redirect("staff_queue")
+        return redirect("contracts:staff_queue")
     data = form.cleaned_data
     _run(
         request,
@@ -39,4 +39,4 @@ def payin_confirm(request, pk):
         ),
         _("Transfer confirmed and posted."),
     )
-    return redirect("staff_queue")
+    return redirect("contracts:staff_queue")

@@ -8,70 +8,22 @@ from django.urls import reverse
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from accounts.models import ClientProfile, FreelancerProfile, User
-from contracts import services as contract_services
-from contracts.models import Milestone
-from contracts.tests.helpers import fixed_contract, key
+from accounts.models import ClientProfile, FreelancerProfile
 from insights import selectors
 from insights.models import InsightSnapshot
 from insights.services import insight_snapshot_refresh
-from invoicing import services as invoicing_services
-from invoicing.tests.factories import ClientFactory, make_invoice
-from marketplace.tests.factories import make_client, make_freelancer, make_job
+from insights.tests.helpers import clients, freelancers, paid_invoice, released_milestone
+from invoicing.tests.factories import ClientFactory
 from web.tests.test_page_weight import BUDGET, page_weight
 
 pytestmark = pytest.mark.django_db
-
-
-def freelancers(count, *, city="", skills=(), rate="30", currency="USD", pseb=False):
-    users = [make_freelancer(skills=skills, rate=rate, currency=currency) for _ in range(count)]
-    FreelancerProfile.objects.filter(user__in=users).update(
-        city=city, pseb_registration_number="PSEB/123" if pseb else ""
-    )
-    return users
-
-
-def clients(count, *, country=""):
-    users = [make_client() for _ in range(count)]
-    ClientProfile.objects.filter(user__in=users).update(country=country)
-    return users
-
-
-def released_milestone(*, amount="500", automatic=False):
-    contract = fixed_contract(amounts=(amount,))
-    milestone = contract.milestones.get()
-    contract_services.milestone_fund(
-        milestone=milestone, client=contract.client, provider="sandbox", idempotency_key=key()
-    )
-    contract_services.milestone_submit(milestone=milestone, freelancer=contract.freelancer, message="Done")
-    if automatic:
-        Milestone.objects.filter(pk=milestone.pk).update(review_ends_at=timezone.now() - timedelta(minutes=1))
-        contract_services.auto_release_due()
-    else:
-        contract_services.milestone_approve(milestone=milestone, client=contract.client, idempotency_key=key())
-    return Milestone.objects.get(pk=milestone.pk)
-
-
-def paid_invoice(*, days_to_pay):
-    issued_on = timezone.localdate() - timedelta(days=40)
-    invoice = make_invoice(client=ClientFactory(), issue_date=issued_on)
-    invoicing_services.payment_record(
-        invoice=invoice,
-        freelancer=invoice.freelancer,
-        amount=invoice.total,
-        currency=invoice.currency,
-        method="wise",
-        received_on=issued_on + timedelta(days=days_to_pay),
-        idempotency_key=key(),
-    )
-    return invoice
 
 
 def test_snapshot_computes_on_the_demo_world_and_the_page_shows_it(client):
     call_command("seed_demo")
     snapshot = insight_snapshot_refresh()
     assert set(snapshot.data) >= {"cities", "pseb", "skills", "rates", "countries", "escrow", "release", "invoices"}
-    response = client.get(reverse("insights"))
+    response = client.get(reverse("insights:insights"))
     assert response.status_code == 200
     assert "fewer than 5" in response.content.decode()
 
@@ -82,58 +34,10 @@ def test_small_cities_are_suppressed_and_groups_of_five_are_shown(client):
     cities = insight_snapshot_refresh().data["cities"]
     assert cities["rows"] == [{"city": "lahore", "freelancers": 5}]
     assert cities["suppressed"] == 1
-    page = client.get(reverse("insights")).content.decode()
+    page = client.get(reverse("insights:insights")).content.decode()
     assert "Lahore" in page
     assert "Quetta" not in page
     assert "1 more city has fewer than 5 freelancers" in page
-
-
-def test_skills_rates_and_pseb_need_five_people_each():
-    freelancers(5, skills=("web-development",), rate="40", pseb=True)
-    freelancers(1, skills=("web-development",), rate="900")  # an outlier moves a median by one place at most
-    freelancers(4, skills=("graphic-design",), rate="25")
-    freelancers(3, skills=("graphic-design",), rate="3000", currency="PKR")
-    data = insight_snapshot_refresh().data
-    offered = {row["name"]: row["freelancers"] for row in data["skills"]["offered"]}
-    assert offered["Web development"] == 6
-    assert offered["Graphic design"] == 7  # but only 4 of them quote in USD
-    rates = {row["name"]: row["median_minor"] for row in data["rates"]["rows"]}
-    assert rates == {"Web development": 4000}
-    assert data["rates"]["overall_freelancers"] == 10
-    assert data["pseb"] == {"shown": True, "registered": 5, "total": 13, "percent": 38}
-
-
-def test_pseb_is_hidden_when_either_side_is_small():
-    freelancers(6, pseb=True)
-    freelancers(2)
-    assert insight_snapshot_refresh().data["pseb"] == {"shown": False}
-
-
-def test_expired_pseb_registration_does_not_count():
-    freelancers(5, pseb=True)
-    freelancers(5)
-    FreelancerProfile.objects.filter(pseb_registration_number__gt="").update(
-        pseb_expires_on=timezone.localdate() - timedelta(days=1)
-    )
-    assert insight_snapshot_refresh().data["pseb"] == {"shown": False}
-
-
-def test_demanded_skills_count_open_jobs_from_five_clients():
-    for _ in range(5):
-        make_job(skills=("web-development",))
-    make_job(skills=("web-development",), client=User.objects.filter(active_hat="client").first())
-    for _ in range(4):
-        make_job(skills=("graphic-design",))
-    skills = insight_snapshot_refresh().data["skills"]
-    assert [(row["name"], row["open_jobs"]) for row in skills["demanded"]] == [("Web development", 6)]
-    assert skills["demanded_suppressed"] == 1
-
-
-def test_clients_by_country():
-    clients(5, country="US")
-    clients(2, country="DE")
-    countries = insight_snapshot_refresh().data["countries"]
-    assert countries == {"rows": [{"country": "US", "clients": 5}], "suppressed": 1}
 
 
 def test_escrow_release_timing_and_monthly_totals_need_five_freelancers_and_clients(client):
@@ -150,22 +54,9 @@ def test_escrow_release_timing_and_monthly_totals_need_five_freelancers_and_clie
     assert data["release"]["milestones"] == 5
     assert data["release"]["automatic"] == 1
     assert data["escrow"]["series"]["USD"][-1] == 50025  # exact minor units
-    page = client.get(reverse("insights")).content.decode()
+    page = client.get(reverse("insights:insights")).content.decode()
     assert "$500.25" in page
     assert "<svg" in page
-
-
-def test_invoice_payment_days_median():
-    for days in (3, 5, 10, 12, 40):
-        paid_invoice(days_to_pay=days)
-    invoices = insight_snapshot_refresh().data["invoices"]
-    assert invoices == {"shown": True, "median_days": 10, "invoices": 5}
-
-
-def test_invoice_payment_days_hidden_for_fewer_than_five_clients():
-    for days in (3, 5, 10, 12):
-        paid_invoice(days_to_pay=days)
-    assert insight_snapshot_refresh().data["invoices"] == {"shown": False}
 
 
 def test_no_personal_data_in_the_snapshot_or_the_page(client):
@@ -177,7 +68,7 @@ def test_no_personal_data_in_the_snapshot_or_the_page(client):
         released_milestone()
         paid_invoice(days_to_pay=7)
     snapshot = insight_snapshot_refresh()
-    page = client.get(reverse("insights")).content.decode()
+    page = client.get(reverse("insights:insights")).content.decode()
     text = json.dumps(snapshot.data, ensure_ascii=False)
     personal = set()
     for profile in FreelancerProfile.objects.select_related("user"):
@@ -197,12 +88,12 @@ def test_page_is_public_light_and_works_in_urdu(client):
     call_command("seed_demo")
     freelancers(5, city="lahore", skills=("web-development",))
     insight_snapshot_refresh()
-    total, assets = page_weight(client, reverse("insights"))
+    total, assets = page_weight(client, reverse("insights:insights"))
     print(f"insights page weight: {total} bytes")
     assert "/static/web/site.css" in assets
     assert total < BUDGET, total
     client.post(reverse("set_language"), {"language": "ur", "next": "/"})
-    response = client.get(reverse("insights"))
+    response = client.get(reverse("insights:insights"))
     assert response.status_code == 200
     assert 'dir="rtl"' in response.content.decode()
     assert "لاہور" in response.content.decode()
@@ -212,7 +103,7 @@ def test_page_is_public_light_and_works_in_urdu(client):
 def test_before_the_first_night_the_page_shows_figures_without_storing_them(client):
     freelancers(5, city="multan")
     assert not InsightSnapshot.objects.exists()
-    response = client.get(reverse("insights"))
+    response = client.get(reverse("insights:insights"))
     assert response.status_code == 200 and "Multan" in response.content.decode()
     assert not InsightSnapshot.objects.exists()  # a GET writes nothing; the nightly job stores snapshots
 
@@ -222,7 +113,7 @@ def test_refreshing_twice_keeps_one_current_snapshot_and_the_page_uses_the_lates
     freelancers(5, city="multan")
     call_command("insights_refresh")
     assert InsightSnapshot.objects.count() == 1
-    assert "Multan" in client.get(reverse("insights")).content.decode()
+    assert "Multan" in client.get(reverse("insights:insights")).content.decode()
     tomorrow = timezone.now() + timedelta(days=1)
     insight_snapshot_refresh(now=tomorrow)
     assert InsightSnapshot.objects.count() == 2

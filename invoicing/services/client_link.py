@@ -29,7 +29,7 @@ def invoice_link_token(invoice: Invoice) -> str:
 
 
 def invoice_link_url(invoice: Invoice) -> str:
-    return site_url() + reverse("invoice_public", args=[invoice_link_token(invoice)])
+    return site_url() + reverse("invoicing:invoice_public", args=[invoice_link_token(invoice)])
 
 
 def invoice_from_token(token: str) -> Invoice | None:

@@ -64,17 +64,17 @@ def test_staff_with_two_factors_may_read_it_other_users_may_not(client, settings
 
 def test_requests_are_counted_by_view_method_and_status(client, settings, db):
     settings.METRICS_TOKEN = TOKEN
-    before = value("kamai_http_requests_total", view="home", method="GET", status="200")
-    timed_before = value("kamai_http_request_seconds_count", view="home")
+    before = value("kamai_http_requests_total", view="web:home", method="GET", status="200")
+    timed_before = value("kamai_http_request_seconds_count", view="web:home")
     missing_before = value("kamai_http_requests_total", view="unmatched", method="GET", status="404")
     assert client.get("/").status_code == 200
     client.get("/no-such-page-here/")
-    assert value("kamai_http_requests_total", view="home", method="GET", status="200") == before + 1
-    assert value("kamai_http_request_seconds_count", view="home") == timed_before + 1
+    assert value("kamai_http_requests_total", view="web:home", method="GET", status="200") == before + 1
+    assert value("kamai_http_request_seconds_count", view="web:home") == timed_before + 1
     assert value("kamai_http_requests_total", view="unmatched", method="GET", status="404") == missing_before + 1
     # and the scrape shows the same
     body = samples(scrape(client).content)
-    assert body[("kamai_http_requests_total", (("method", "GET"), ("status", "200"), ("view", "home")))] >= 1
+    assert body[("kamai_http_requests_total", (("method", "GET"), ("status", "200"), ("view", "web:home")))] >= 1
 
 
 def test_jobs_are_counted_by_task_and_outcome(db):

@@ -4,33 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0004_post_one_function'),
+        ("ledger", "0004_post_one_function"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='transaction',
-            name='idempotency_key',
+            model_name="transaction",
+            name="idempotency_key",
             field=models.CharField(max_length=200),
         ),
         migrations.AlterField(
-            model_name='transaction',
-            name='kind',
+            model_name="transaction",
+            name="kind",
             field=models.CharField(max_length=40),
         ),
         migrations.AlterField(
-            model_name='transaction',
-            name='reference',
+            model_name="transaction",
+            name="reference",
             field=models.CharField(blank=True, max_length=120),
         ),
         migrations.AddIndex(
-            model_name='transaction',
-            index=models.Index(fields=['reference'], name='ledger_transaction_reference'),
+            model_name="transaction",
+            index=models.Index(fields=["reference"], name="ledger_transaction_reference"),
         ),
         migrations.AddConstraint(
-            model_name='transaction',
-            constraint=models.UniqueConstraint(fields=('idempotency_key',), name='ledger_transaction_key_unique'),
+            model_name="transaction",
+            constraint=models.UniqueConstraint(fields=("idempotency_key",), name="ledger_transaction_key_unique"),
         ),
     ]

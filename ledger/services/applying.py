@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.registry import Registry
 from ledger import sql
 from ledger.errors import (
     IdempotencyConflict,
@@ -38,7 +39,7 @@ class _Projector:
     needs_transaction: bool
 
 
-_PROJECTORS: list[_Projector] = []
+_PROJECTORS: Registry = Registry("ledger projectors")
 
 
 def register_projector(projector, *, wants=None, needs_transaction: bool = True) -> None:
@@ -48,8 +49,7 @@ def register_projector(projector, *, wants=None, needs_transaction: bool = True)
     transaction concerns the projector (default: every one); when no projector that needs the transaction
     wants it, PostgreSQL posts it in one statement (`ledger.sql.post_one`). A projector that only counts
     (metrics, after commit) passes needs_transaction=False."""
-    if all(p.project is not projector for p in _PROJECTORS):
-        _PROJECTORS.append(_Projector(projector, wants, needs_transaction))
+    _PROJECTORS.register(_Projector(projector, wants, needs_transaction), key=projector)
 
 
 def _wanted(legs, kind: str) -> list[_Projector]:

@@ -27,7 +27,7 @@ def statement_page(client, contract, language):
     account = freelancer_wallet_account(freelancer=contract.freelancer, currency="USD")
     force_login_with_mfa(client, contract.freelancer)
     client.cookies["django_language"] = language
-    response = client.get(reverse("wallet_statement", args=[account.pk]))
+    response = client.get(reverse("ledger:wallet_statement", args=[account.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -35,7 +35,7 @@ def statement_page(client, contract, language):
 def test_a_release_reads_as_words_with_a_link_to_the_contract(client, released):
     page = statement_page(client, released, "en")
     assert "Milestone released" in page
-    assert f'href="{reverse("contract_detail", args=[released.pk])}"' in page
+    assert f'href="{reverse("contracts:contract_detail", args=[released.pk])}"' in page
     assert "Contract “Shop build”" in page
     assert "milestone:" not in page
     today = timezone.localdate()
@@ -57,4 +57,4 @@ def test_a_stranger_cannot_read_the_statement(client, released):
 
     account = freelancer_wallet_account(freelancer=released.freelancer, currency="USD")
     force_login_with_mfa(client, stranger())
-    assert client.get(reverse("wallet_statement", args=[account.pk])).status_code == 404
+    assert client.get(reverse("ledger:wallet_statement", args=[account.pk])).status_code == 404

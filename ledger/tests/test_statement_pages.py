@@ -85,7 +85,7 @@ def test_statement_pages_through_the_view(client, user, wallet, monkeypatch):
     monkeypatch.setattr(views, "STATEMENT_PAGE_SIZE", 1)
     _post(wallet, [Decimal("120.00"), Decimal("5.50")])
     client.force_login(user)
-    url = reverse("wallet_statement", args=[wallet.pk])
+    url = reverse("ledger:wallet_statement", args=[wallet.pk])
     latest = client.get(url)
     body = latest.content.decode()
     assert "$5.50" in body and "$125.50" in body and "Earlier" in body and "Later" not in body

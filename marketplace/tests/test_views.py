@@ -38,20 +38,20 @@ def job_form(**overrides):
 def test_client_posts_job_and_freelancer_finds_and_proposes(client):
     boss = make_client()
     client.force_login(boss)
-    response = client.post(reverse("job_create"), job_form())
+    response = client.post(reverse("marketplace:job_create"), job_form())
     job = Job.objects.get()
-    assert response["Location"] == reverse("job_detail", args=[job.pk])
+    assert response["Location"] == reverse("marketplace:job_detail", args=[job.pk])
     assert job.state == JobState.OPEN
 
     worker = make_freelancer(skills=["e-commerce-shopify-amazon"])
     client.force_login(worker)
-    results = client.get(reverse("job_search"), {"q": "shopify tea"}).content.decode()
+    results = client.get(reverse("marketplace:job_search"), {"q": "shopify tea"}).content.decode()
     assert "Shopify store for a tea brand" in results
-    assert "Shopify store for a tea brand" in client.get(reverse("dashboard")).content.decode()  # jobs for you
+    assert "Shopify store for a tea brand" in client.get(reverse("web:dashboard")).content.decode()  # jobs for you
 
     due = (date.today() + timedelta(days=7)).isoformat()
     response = client.post(
-        reverse("proposal_create", args=[job.pk]),
+        reverse("marketplace:proposal_create", args=[job.pk]),
         {
             "cover_letter": "I run three Shopify stores.",
             "bid": "450",
@@ -65,25 +65,25 @@ def test_client_posts_job_and_freelancer_finds_and_proposes(client):
         },
     )
     proposal = Proposal.objects.get()
-    assert response["Location"] == reverse("proposal_detail", args=[proposal.pk])
+    assert response["Location"] == reverse("marketplace:proposal_detail", args=[proposal.pk])
     assert proposal.milestones.count() == 2
 
     client.force_login(boss)
-    page = client.get(reverse("job_proposals", args=[job.pk])).content.decode()
+    page = client.get(reverse("marketplace:job_proposals", args=[job.pk])).content.decode()
     assert "$450.00" in page
-    client.get(reverse("proposal_detail", args=[proposal.pk]))
+    client.get(reverse("marketplace:proposal_detail", args=[proposal.pk]))
     proposal.refresh_from_db()
     assert proposal.viewed_at is not None
-    hire = reverse("proposal_action", args=[proposal.pk, "hire"])
+    hire = reverse("marketplace:proposal_action", args=[proposal.pk, "hire"])
     review = client.post(hire).content.decode()
     assert not ContractOffer.objects.exists()  # reviewed, not yet sent
     assert "$450.00" in review and "Kamai" in review and "The freelancer receives" in review
     response = client.post(hire, {"confirm": "1"})
     offer = ContractOffer.objects.get()
-    assert response["Location"] == reverse("offer_detail", args=[offer.pk])
+    assert response["Location"] == reverse("marketplace:offer_detail", args=[offer.pk])
 
     client.force_login(worker)
-    client.post(reverse("offer_action", args=[offer.pk, "accept"]))
+    client.post(reverse("marketplace:offer_action", args=[offer.pk, "accept"]))
     offer.refresh_from_db()
     assert offer.state == "accepted"
 
@@ -93,7 +93,7 @@ def test_proposal_form_errors_are_clear_and_nothing_is_saved(client):
     client.force_login(make_freelancer())
     due = (date.today() + timedelta(days=7)).isoformat()
     response = client.post(
-        reverse("proposal_create", args=[job.pk]),
+        reverse("marketplace:proposal_create", args=[job.pk]),
         {"cover_letter": "", "bid": "450.001", "duration": "weeks", "m1_title": "A", "m1_amount": "100", "m1_due": due},
     )
     html = response.content.decode()
@@ -101,7 +101,7 @@ def test_proposal_form_errors_are_clear_and_nothing_is_saved(client):
     assert "Write a cover letter" in html
     assert "has more decimals than USD allows" in html
     response = client.post(
-        reverse("proposal_create", args=[job.pk]),
+        reverse("marketplace:proposal_create", args=[job.pk]),
         {
             "cover_letter": "Hello",
             "bid": "450",
@@ -117,7 +117,7 @@ def test_proposal_form_errors_are_clear_and_nothing_is_saved(client):
 
 def test_job_form_rejects_inverted_budget(client):
     client.force_login(make_client())
-    response = client.post(reverse("job_create"), job_form(budget_min="900", budget_max="100"))
+    response = client.post(reverse("marketplace:job_create"), job_form(budget_min="900", budget_max="100"))
     assert response.status_code == 200
     assert "below its bottom" in response.content.decode()
     assert not Job.objects.exists()
@@ -132,39 +132,39 @@ def test_strangers_get_404_everywhere(client):
     stranger = make_freelancer()
     client.force_login(stranger)
     for url in [
-        reverse("job_edit", args=[job.pk]),
-        reverse("job_proposals", args=[job.pk]),
-        reverse("job_detail", args=[draft.pk]),
-        reverse("job_detail", args=[private.pk]),
-        reverse("proposal_detail", args=[proposal.pk]),
-        reverse("proposal_edit", args=[proposal.pk]),
-        reverse("offer_detail", args=[offer.pk]),
+        reverse("marketplace:job_edit", args=[job.pk]),
+        reverse("marketplace:job_proposals", args=[job.pk]),
+        reverse("marketplace:job_detail", args=[draft.pk]),
+        reverse("marketplace:job_detail", args=[private.pk]),
+        reverse("marketplace:proposal_detail", args=[proposal.pk]),
+        reverse("marketplace:proposal_edit", args=[proposal.pk]),
+        reverse("marketplace:offer_detail", args=[offer.pk]),
     ]:
         assert client.get(url).status_code == 404, url
     for url in [
-        reverse("job_state", args=[job.pk]),
-        reverse("proposal_action", args=[proposal.pk, "hire"]),
-        reverse("proposal_action", args=[proposal.pk, "withdraw"]),
-        reverse("offer_action", args=[offer.pk, "accept"]),
+        reverse("marketplace:job_state", args=[job.pk]),
+        reverse("marketplace:proposal_action", args=[proposal.pk, "hire"]),
+        reverse("marketplace:proposal_action", args=[proposal.pk, "withdraw"]),
+        reverse("marketplace:offer_action", args=[offer.pk, "accept"]),
     ]:
         assert client.post(url, {"to": "closed"}).status_code == 404, url
     job.refresh_from_db()
     assert job.state == JobState.OPEN
     # The freelancer who wrote the proposal cannot hire themself, and the client cannot withdraw it.
     client.force_login(proposal.freelancer)
-    client.post(reverse("proposal_action", args=[proposal.pk, "decline"]))
+    client.post(reverse("marketplace:proposal_action", args=[proposal.pk, "decline"]))
     client.force_login(job.client)
-    client.post(reverse("proposal_action", args=[proposal.pk, "withdraw"]))
+    client.post(reverse("marketplace:proposal_action", args=[proposal.pk, "withdraw"]))
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.HIRED
 
 
 def test_anonymous_can_browse_but_must_log_in_to_act(client):
     job = make_job()
-    assert client.get(reverse("job_search")).status_code == 200
-    assert client.get(reverse("job_detail", args=[job.pk])).status_code == 200
-    assert client.get(reverse("freelancer_search")).status_code == 200
-    response = client.get(reverse("proposal_create", args=[job.pk]))
+    assert client.get(reverse("marketplace:job_search")).status_code == 200
+    assert client.get(reverse("marketplace:job_detail", args=[job.pk])).status_code == 200
+    assert client.get(reverse("marketplace:freelancer_search")).status_code == 200
+    response = client.get(reverse("marketplace:proposal_create", args=[job.pk]))
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
 
 
@@ -172,20 +172,20 @@ def test_client_invites_a_freelancer_found_in_search(client):
     job = make_job()
     freelancer = make_freelancer(name="Hina Raza", headline="Logo and brand identity", skills=["graphic-design"])
     client.force_login(job.client)
-    assert "Hina Raza" in client.get(reverse("freelancer_search"), {"q": "logo"}).content.decode()
+    assert "Hina Raza" in client.get(reverse("marketplace:freelancer_search"), {"q": "logo"}).content.decode()
     slug = freelancer.freelancer_profile.slug
-    response = client.post(reverse("invite", args=[slug]), {"job": job.pk, "message": "Interested?"})
+    response = client.post(reverse("marketplace:invite", args=[slug]), {"job": job.pk, "message": "Interested?"})
     assert response.status_code == 302
     assert Invitation.objects.filter(job=job, freelancer=freelancer).exists()
     # A job that is not yours cannot be chosen.
     other = make_job()
-    response = client.post(reverse("invite", args=[slug]), {"job": other.pk})
+    response = client.post(reverse("marketplace:invite", args=[slug]), {"job": other.pk})
     assert response.status_code == 200
     assert not Invitation.objects.filter(job=other).exists()
 
 
 def test_search_form_errors(client):
-    response = client.get(reverse("job_search"), {"budget_min": "100"})
+    response = client.get(reverse("marketplace:job_search"), {"budget_min": "100"})
     assert "Choose a currency for the range" in response.content.decode()
 
 
@@ -198,16 +198,16 @@ def test_list_pages_have_bounded_queries(client, django_assert_max_num_queries):
         make_freelancer(skills=["web-development", "seo"])
     client.force_login(boss)
     with django_assert_max_num_queries(12):
-        client.get(reverse("job_search"))
+        client.get(reverse("marketplace:job_search"))
     with django_assert_max_num_queries(12):
-        client.get(reverse("freelancer_search"))
+        client.get(reverse("marketplace:freelancer_search"))
     with django_assert_max_num_queries(12):
-        client.get(reverse("my_jobs"))
+        client.get(reverse("marketplace:my_jobs"))
     job = Job.objects.first()
     with django_assert_max_num_queries(12):
-        client.get(reverse("job_proposals", args=[job.pk]))
+        client.get(reverse("marketplace:job_proposals", args=[job.pk]))
     with django_assert_max_num_queries(20):
-        client.get(reverse("job_detail", args=[job.pk]))
+        client.get(reverse("marketplace:job_detail", args=[job.pk]))
 
 
 def test_offer_page_states_the_contract_terms_before_acceptance(client):
@@ -215,12 +215,12 @@ def test_offer_page_states_the_contract_terms_before_acceptance(client):
     proposal = make_proposal(job)
     offer = services.proposal_hire(proposal=proposal, client=job.client)
     client.force_login(proposal.freelancer)
-    html = client.get(reverse("offer_detail", args=[offer.pk])).content.decode()
+    html = client.get(reverse("marketplace:offer_detail", args=[offer.pk])).content.decode()
     assert "s fee (5%, paid by the freelancer)" in html and "14 days to review" in html
     assert "$800.00" in html and "$40.00" in html and "$760.00" in html  # total, fee, what the freelancer receives
     assert "you receive it with the milestone" in html and "paid to you" not in html
     client.force_login(job.client)
-    html = client.get(reverse("offer_detail", args=[offer.pk])).content.decode()
+    html = client.get(reverse("marketplace:offer_detail", args=[offer.pk])).content.decode()
     assert "you pay a late penalty" in html and "you receive it" not in html
 
 

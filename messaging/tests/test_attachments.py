@@ -60,7 +60,7 @@ def _post(client, deal, name, content, body=""):
     conversation = deal.conversation()
     client.force_login(deal.freelancer)
     return client.post(
-        reverse("conversation_detail", args=[conversation.pk]),
+        reverse("messaging:conversation_detail", args=[conversation.pk]),
         {"body": body, "attachment": SimpleUploadedFile(name, content)},
     )
 

@@ -5,47 +5,10 @@ from django.urls import reverse
 from marketplace.models import Job
 from messaging import selectors, services
 from messaging.context_processors import unread
-from messaging.errors import MessagingError, NotAllowed
 from messaging.models import MAX_BODY_LENGTH, Message
 from messaging.tests.conftest import make_job, make_proposal
 
 pytestmark = pytest.mark.django_db
-
-
-def test_send_and_unread_counts(deal):
-    conversation = deal.conversation()
-    services.message_send(conversation=conversation, sender=deal.client, body="  Hello Ayesha  ")
-    services.message_send(conversation=conversation, sender=deal.client, body="When can you start?")
-    assert Message.objects.first().body == "Hello Ayesha"
-    assert selectors.unread_total(deal.freelancer) == 2
-    assert selectors.unread_total(deal.client) == 0  # your own messages are read
-    conversation.refresh_from_db()
-    assert conversation.last_message_at == Message.objects.last().created_at
-
-    services.conversation_mark_read(conversation=conversation, reader=deal.freelancer)
-    assert selectors.unread_total(deal.freelancer) == 0
-    services.message_send(conversation=conversation, sender=deal.freelancer, body="Monday.")
-    assert selectors.unread_total(deal.client) == 1
-
-
-def test_read_marker_never_moves_back(deal):
-    conversation = deal.conversation()
-    first = services.message_send(conversation=conversation, sender=deal.client, body="one")
-    services.message_send(conversation=conversation, sender=deal.client, body="two")
-    services.conversation_mark_read(conversation=conversation, reader=deal.freelancer)
-    services.conversation_mark_read(conversation=conversation, reader=deal.freelancer, up_to_message_id=first.pk)
-    assert selectors.unread_total(deal.freelancer) == 0
-
-
-def test_send_refuses_empty_long_and_strangers(deal, stranger):
-    conversation = deal.conversation()
-    with pytest.raises(MessagingError):
-        services.message_send(conversation=conversation, sender=deal.client, body="   ")
-    with pytest.raises(MessagingError):
-        services.message_send(conversation=conversation, sender=deal.client, body="x" * (MAX_BODY_LENGTH + 1))
-    with pytest.raises(NotAllowed):
-        services.message_send(conversation=conversation, sender=stranger, body="hi")
-    assert not Message.objects.exists()
 
 
 def test_conversation_page_lists_oldest_first_and_marks_read(client, deal):
@@ -53,8 +16,8 @@ def test_conversation_page_lists_oldest_first_and_marks_read(client, deal):
     for text in ["First message", "Second message", "Third message"]:
         services.message_send(conversation=conversation, sender=deal.client, body=text)
     client.force_login(deal.freelancer)
-    assert client.get(reverse("inbox")).context["unread_messages"] == 3
-    page = client.get(reverse("conversation_detail", args=[conversation.pk]))
+    assert client.get(reverse("messaging:inbox")).context["unread_messages"] == 3
+    page = client.get(reverse("messaging:conversation_detail", args=[conversation.pk]))
     html = page.content.decode()
     assert page.status_code == 200
     assert html.index("First message") < html.index("Second message") < html.index("Third message")
@@ -67,7 +30,7 @@ def test_conversation_page_lists_oldest_first_and_marks_read(client, deal):
 def test_reply_through_the_form(client, deal):
     conversation = deal.conversation()
     client.force_login(deal.freelancer)
-    url = reverse("conversation_detail", args=[conversation.pk])
+    url = reverse("messaging:conversation_detail", args=[conversation.pk])
     response = client.post(url, {"body": "I can start Monday."})
     assert response.status_code == 302
     assert response["Location"] == url + "#latest"
@@ -79,7 +42,7 @@ def test_reply_through_the_form(client, deal):
 def test_empty_reply_shows_an_error_and_saves_nothing(client, deal):
     conversation = deal.conversation()
     client.force_login(deal.freelancer)
-    response = client.post(reverse("conversation_detail", args=[conversation.pk]), {"body": "   "})
+    response = client.post(reverse("messaging:conversation_detail", args=[conversation.pk]), {"body": "   "})
     assert response.status_code == 200
     assert "Write a message or attach a file." in response.content.decode()
     assert not Message.objects.exists()
@@ -89,7 +52,7 @@ def test_too_long_reply_shows_an_error(client, deal):
     conversation = deal.conversation()
     client.force_login(deal.freelancer)
     response = client.post(
-        reverse("conversation_detail", args=[conversation.pk]), {"body": "x" * (MAX_BODY_LENGTH + 1)}
+        reverse("messaging:conversation_detail", args=[conversation.pk]), {"body": "x" * (MAX_BODY_LENGTH + 1)}
     )
     assert response.status_code == 200
     assert response.context["form"].errors["body"]
@@ -100,7 +63,7 @@ def test_message_list_partial_for_the_refresh_script(client, deal):
     conversation = deal.conversation()
     message = services.message_send(conversation=conversation, sender=deal.client, body="Polling works")
     client.force_login(deal.freelancer)
-    response = client.get(reverse("conversation_message_list", args=[conversation.pk]))
+    response = client.get(reverse("messaging:conversation_message_list", args=[conversation.pk]))
     assert response.status_code == 200
     assert "Polling works" in response.content.decode()
     assert "<html" not in response.content.decode()
@@ -114,7 +77,7 @@ def test_earlier_messages_are_paged(client, deal, settings):
     for n in range(selectors.PAGE_SIZE + 5):
         services.message_send(conversation=conversation, sender=deal.client, body=f"msg-{n:03d}")
     client.force_login(deal.freelancer)
-    url = reverse("conversation_detail", args=[conversation.pk])
+    url = reverse("messaging:conversation_detail", args=[conversation.pk])
     latest = client.get(url)
     assert "msg-000" not in latest.content.decode() and f"msg-{selectors.PAGE_SIZE + 4:03d}" in latest.content.decode()
     assert latest.context["has_older"]
@@ -137,7 +100,7 @@ def test_inbox_lists_conversations_without_n_plus_one(client, deal, stranger, dj
     for n in range(3):
         add_conversation(n)
     client.force_login(deal.client)
-    url = reverse("inbox")
+    url = reverse("messaging:inbox")
     client.get(url)
     cache.clear()  # both measured pages count the unread badge afresh
     with django_assert_max_num_queries(8) as few:
@@ -162,7 +125,7 @@ def test_inbox_shows_the_client_to_the_freelancer(client, deal):
     conversation = deal.conversation()
     services.message_send(conversation=conversation, sender=deal.client, body="Hi")
     client.force_login(deal.freelancer)
-    response = client.get(reverse("inbox"))
+    response = client.get(reverse("messaging:inbox"))
     html = response.content.decode()
     assert "Acme Traders" in html and deal.job.title in html
     assert list(response.context["conversations"])[0].unread == 1
@@ -186,8 +149,8 @@ def test_unread_context_processor(rf, deal, django_assert_num_queries):
 def test_nav_shows_messages_link_and_badge(client, deal):
     services.message_send(conversation=deal.conversation(), sender=deal.client, body="Hi")
     client.force_login(deal.freelancer)
-    html = client.get(reverse("dashboard")).content.decode()
-    assert f'href="{reverse("inbox")}"' in html
+    html = client.get(reverse("web:dashboard")).content.decode()
+    assert f'href="{reverse("messaging:inbox")}"' in html
     assert '<span class="badge" aria-label="unread">1</span>' in html
 
 
@@ -196,7 +159,7 @@ def test_urdu_conversation_page(client, deal):
     services.message_send(conversation=conversation, sender=deal.client, body="Salaam")
     client.cookies["django_language"] = "ur"
     client.force_login(deal.freelancer)
-    html = client.get(reverse("conversation_detail", args=[conversation.pk])).content.decode()
+    html = client.get(reverse("messaging:conversation_detail", args=[conversation.pk])).content.decode()
     assert 'dir="rtl"' in html
     assert "Refresh" not in html and "تازہ کریں" in html
     assert "Conversation with" not in html

@@ -18,7 +18,7 @@ def test_conversation_page_fits_the_budget_with_a_full_page_of_messages(client, 
         sender = deal.client if n % 2 else deal.freelancer
         services.message_send(conversation=conversation, sender=sender, body=f"Message {n}: " + "words " * 40)
     client.force_login(deal.freelancer)
-    url = reverse("conversation_detail", args=[conversation.pk])
+    url = reverse("messaging:conversation_detail", args=[conversation.pk])
     total, assets = page_weight(client, url)
     assert assets == ["/static/web/favicon.svg", "/static/web/site.css"]  # the favicon is counted too
     assert total < BUDGET, f"{url} weighs {total} bytes"
@@ -30,5 +30,5 @@ def test_conversation_page_fits_the_budget_with_a_full_page_of_messages(client, 
 def test_inbox_fits_the_budget(client, deal):
     services.message_send(conversation=deal.conversation(), sender=deal.client, body="Hi")
     client.force_login(deal.client)
-    total, _ = page_weight(client, reverse("inbox"))
+    total, _ = page_weight(client, reverse("messaging:inbox"))
     assert total < BUDGET

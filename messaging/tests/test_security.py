@@ -26,9 +26,9 @@ def thread(deal):
 
 def _urls(conversation, message):
     return {
-        "page": reverse("conversation_detail", args=[conversation.pk]),
-        "list": reverse("conversation_message_list", args=[conversation.pk]),
-        "file": reverse("message_attachment", args=[message.pk]),
+        "page": reverse("messaging:conversation_detail", args=[conversation.pk]),
+        "list": reverse("messaging:conversation_message_list", args=[conversation.pk]),
+        "file": reverse("messaging:message_attachment", args=[message.pk]),
     }
 
 
@@ -41,13 +41,13 @@ def test_stranger_gets_404_on_page_reply_list_and_attachment(client, thread, str
     assert client.get(urls["file"]).status_code == 404
     assert client.post(urls["page"], {"body": "let me in"}).status_code == 404
     assert Message.objects.count() == 1
-    assert "The brief" not in client.get(reverse("inbox")).content.decode()
+    assert "The brief" not in client.get(reverse("messaging:inbox")).content.decode()
 
 
 def test_anonymous_users_are_sent_to_login(client, thread):
     conversation, message = thread
     login = reverse("account_login")
-    for url in [*_urls(conversation, message).values(), reverse("inbox")]:
+    for url in [*_urls(conversation, message).values(), reverse("messaging:inbox")]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(login), url
     response = client.post(_urls(conversation, message)["page"], {"body": "hi"})
@@ -57,7 +57,7 @@ def test_anonymous_users_are_sent_to_login(client, thread):
 
 def test_participants_download_the_attachment_as_a_file(client, thread, deal):
     conversation, message = thread
-    url = reverse("message_attachment", args=[message.pk])
+    url = reverse("messaging:message_attachment", args=[message.pk])
     for user in (deal.client, deal.freelancer):
         client.force_login(user)
         response = client.get(url)
@@ -80,13 +80,13 @@ def test_message_without_attachment_has_no_download(client, deal):
     conversation = deal.conversation()
     message = services.message_send(conversation=conversation, sender=deal.client, body="text only")
     client.force_login(deal.client)
-    assert client.get(reverse("message_attachment", args=[message.pk])).status_code == 404
+    assert client.get(reverse("messaging:message_attachment", args=[message.pk])).status_code == 404
 
 
 def test_refresh_script_runs_under_the_content_security_policy_by_its_nonce(client, deal):
     conversation = deal.conversation()
     client.force_login(deal.client)
-    url = reverse("conversation_detail", args=[conversation.pk])
+    url = reverse("messaging:conversation_detail", args=[conversation.pk])
     first, second = client.get(url), client.get(url)
     nonces = []
     for response in (first, second):

@@ -42,23 +42,23 @@ def _post_new(client, account, amount="100", idem=None, **extra):
     data = {"currency": "USD", "amount": amount, "bank_account": account.pk, **extra}
     if idem is not None:
         data["idempotency_key"] = idem
-    return client.post(reverse("withdrawal_new"), data)
+    return client.post(reverse("payouts:withdrawal_new"), data)
 
 
 def test_list_shows_available_minimum_fee_and_rate(client, freelancer):
     pkr_account(freelancer)
-    page = client.get(reverse("withdrawal_list")).content.decode()
+    page = client.get(reverse("payouts:withdrawal_list")).content.decode()
     assert "$950.00" in page  # available
     assert "$10.00" in page  # minimum from settings
     assert "$1.00" in page  # Kamai fee
     assert "280" in page and "PKR" in page
     assert "Your own bank may charge" in page
-    assert reverse("withdrawal_new") in page
+    assert reverse("payouts:withdrawal_new") in page
 
 
 def test_new_form_shows_fees_and_rate_before_submitting(client, freelancer):
     pkr_account(freelancer)
-    page = client.get(reverse("withdrawal_new")).content.decode()
+    page = client.get(reverse("payouts:withdrawal_new")).content.decode()
     assert 'name="idempotency_key"' in page and 'type="hidden"' in page
     assert "Kamai charges one flat fee per withdrawal" in page
     assert "1 USD = 280 PKR" in page
@@ -81,7 +81,7 @@ def test_withdraw_through_the_page_then_double_submit_is_one_withdrawal(client, 
     second = _post_new(client, account, "100", idem=same)
     withdrawal = Withdrawal.objects.get()
     assert first.status_code == second.status_code == 302
-    assert first["Location"] == second["Location"] == reverse("withdrawal_detail", args=[withdrawal.pk])
+    assert first["Location"] == second["Location"] == reverse("payouts:withdrawal_detail", args=[withdrawal.pk])
     assert Hold.objects.count() == 1
     assert wallet(freelancer).available == Decimal("850.00")
     detail = client.get(first["Location"]).content.decode()
@@ -93,7 +93,7 @@ def test_idempotency_key_header_is_accepted(client, freelancer):
     account = pkr_account(freelancer)
     for _ in range(2):
         response = client.post(
-            reverse("withdrawal_new"),
+            reverse("payouts:withdrawal_new"),
             {"currency": "USD", "amount": "50", "bank_account": account.pk, "idempotency_key": ""},
             headers={"Idempotency-Key": "header-key-1"},
         )
@@ -120,17 +120,19 @@ def test_below_minimum_and_over_available_show_clear_messages(client, freelancer
 def test_bank_accounts_page_saves_a_normalised_iban_and_explains_a_bad_one(client, freelancer):
     iban = make_iban("HABB", "0000001234567801")
     spaced = " ".join(iban[i : i + 4] for i in range(0, 24, 4)).lower()
-    response = client.post(reverse("bank_accounts"), {"title": "Me", "iban": spaced, "kind": "pkr"})
+    response = client.post(reverse("payouts:bank_accounts"), {"title": "Me", "iban": spaced, "kind": "pkr"})
     assert response.status_code == 302
     saved = BankAccount.objects.get(owner=freelancer)
     assert saved.iban == iban and saved.bank_name == "Habib Bank Limited (HBL)"
     page = client.post(
-        reverse("bank_accounts"), {"title": "Me", "iban": "PK00HABB0000001234567801", "kind": "pkr"}
+        reverse("payouts:bank_accounts"), {"title": "Me", "iban": "PK00HABB0000001234567801", "kind": "pkr"}
     ).content.decode()
     assert "check digits do not match" in page
-    page = client.post(reverse("bank_accounts"), {"title": "Me", "iban": "DE89370400440532013000", "kind": "pkr"})
+    page = client.post(
+        reverse("payouts:bank_accounts"), {"title": "Me", "iban": "DE89370400440532013000", "kind": "pkr"}
+    )
     assert "must start with PK" in page.content.decode()
-    page = client.post(reverse("bank_accounts"), {"title": "Me", "iban": iban, "kind": "fcy", "currency": ""})
+    page = client.post(reverse("payouts:bank_accounts"), {"title": "Me", "iban": iban, "kind": "fcy", "currency": ""})
     assert "Choose the currency" in page.content.decode()
     assert BankAccount.objects.filter(owner=freelancer).count() == 1
 
@@ -142,11 +144,11 @@ def test_another_freelancer_gets_404(client, freelancer):
     )
     other = UserFactory()
     client.force_login(other)
-    assert client.get(reverse("withdrawal_detail", args=[withdrawal.pk])).status_code == 404
-    assert client.post(reverse("bank_account_remove", args=[account.pk])).status_code == 404
+    assert client.get(reverse("payouts:withdrawal_detail", args=[withdrawal.pk])).status_code == 404
+    assert client.post(reverse("payouts:bank_account_remove", args=[account.pk])).status_code == 404
     # Nor can they withdraw to it.
     response = client.post(
-        reverse("withdrawal_new"),
+        reverse("payouts:withdrawal_new"),
         {"currency": "USD", "amount": "20", "bank_account": account.pk, "idempotency_key": key()},
     )
     assert response.status_code == 200
@@ -160,12 +162,12 @@ def test_freelancer_gets_403_on_staff_pages(client, freelancer):
     withdrawal = services.withdrawal_request(
         freelancer=freelancer, bank_account=account, currency="USD", amount=Decimal("20"), idempotency_key=key()
     )
-    assert client.get(reverse("staff_withdrawals")).status_code == 403
+    assert client.get(reverse("payouts:staff_withdrawals")).status_code == 403
     data = {"bank_reference": "R", "realized_pkr": "5000", "prc_number": "P", "idempotency_key": key()}
-    assert client.post(reverse("withdrawal_settle", args=[withdrawal.pk]), data).status_code == 403
+    assert client.post(reverse("payouts:withdrawal_settle", args=[withdrawal.pk]), data).status_code == 403
     assert (
         client.post(
-            reverse("withdrawal_fail", args=[withdrawal.pk]), {"reason": "x", "idempotency_key": key()}
+            reverse("payouts:withdrawal_fail", args=[withdrawal.pk]), {"reason": "x", "idempotency_key": key()}
         ).status_code
         == 403
     )
@@ -176,7 +178,12 @@ def test_freelancer_gets_403_on_staff_pages(client, freelancer):
 def test_anonymous_is_sent_to_log_in(db):
     from django.test import Client
 
-    for name in ("withdrawal_list", "withdrawal_new", "bank_accounts", "staff_withdrawals"):
+    for name in (
+        "payouts:withdrawal_list",
+        "payouts:withdrawal_new",
+        "payouts:bank_accounts",
+        "payouts:staff_withdrawals",
+    ):
         response = Client().get(reverse(name))
         assert response.status_code == 302 and "login" in response["Location"]
 
@@ -189,7 +196,7 @@ def test_staff_settle_and_fail_through_the_page(client, freelancer, staff_client
         )
         for a in ("100", "200")
     )
-    page = staff_client.get(reverse("staff_withdrawals")).content.decode()
+    page = staff_client.get(reverse("payouts:staff_withdrawals")).content.decode()
     assert freelancer.email in page and account.display_iban in page
     data = {
         "bank_reference": "MEZN-77",
@@ -199,9 +206,10 @@ def test_staff_settle_and_fail_through_the_page(client, freelancer, staff_client
         "idempotency_key": f"settle:{one.pk}",
     }
     for _ in range(2):  # a double click
-        assert staff_client.post(reverse("withdrawal_settle", args=[one.pk]), data).status_code == 302
+        assert staff_client.post(reverse("payouts:withdrawal_settle", args=[one.pk]), data).status_code == 302
     response = staff_client.post(
-        reverse("withdrawal_fail", args=[two.pk]), {"reason": "Account title mismatch", "idempotency_key": key()}
+        reverse("payouts:withdrawal_fail", args=[two.pk]),
+        {"reason": "Account title mismatch", "idempotency_key": key()},
     )
     assert response.status_code == 302
     one.refresh_from_db()
@@ -210,7 +218,7 @@ def test_staff_settle_and_fail_through_the_page(client, freelancer, staff_client
     assert two.state == WithdrawalState.FAILED
     w = wallet(freelancer)
     assert (w.balance, w.held) == (Decimal("850.00"), 0)
-    detail = client.get(reverse("withdrawal_detail", args=[one.pk])).content.decode()
+    detail = client.get(reverse("payouts:withdrawal_detail", args=[one.pk])).content.decode()
     assert "MEZN-77" in detail and "PRC-77" in detail and "9186" in detail
     assert_ledger_clean()
 
@@ -221,7 +229,7 @@ def test_staff_settle_with_missing_pkr_shows_the_reason(freelancer, staff_client
         freelancer=freelancer, bank_account=account, currency="USD", amount=Decimal("20"), idempotency_key=key()
     )
     response = staff_client.post(
-        reverse("withdrawal_settle", args=[withdrawal.pk]),
+        reverse("payouts:withdrawal_settle", args=[withdrawal.pk]),
         {
             "bank_reference": "R",
             "realized_pkr": "",
@@ -238,7 +246,7 @@ def test_staff_settle_with_missing_pkr_shows_the_reason(freelancer, staff_client
 
 def test_removing_a_bank_account_asks_first(client, freelancer):
     account = pkr_account(freelancer)
-    remove = reverse("bank_account_remove", args=[account.pk])
+    remove = reverse("payouts:bank_account_remove", args=[account.pk])
     page = client.post(remove).content.decode()
     account.refresh_from_db()
     assert account.active and 'name="confirm"' in page and account.bank_name in page

@@ -1,16 +1,14 @@
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 
 from accounts.tests.factories import FreelancerProfileFactory
 from books import services
 from ledger.models import ExchangeRate
 from tax import selectors
-from tax.models import PsebReminder
-from tax.services import pseb_reminders_send, tax_profile_update
+from tax.services import tax_profile_update
 
 D = Decimal
 
@@ -75,26 +73,6 @@ def test_lapsing_pseb_shows_its_cost(pseb_freelancer):
     remit(pseb_freelancer, date(2025, 8, 1), "1000", "279300", "700", "a")
     est = selectors.estimate(user=pseb_freelancer, fy="2025-26", today=date(2025, 8, 31))
     assert est.lapse_rule.id == "154A-services-atl" and est.lapse_extra_minor > 0
-
-
-def test_pseb_reminders_are_sent_once_30_and_7_days_before(db):
-    profile = FreelancerProfileFactory(pseb_registration_number="PSEB-9", pseb_expires_on=date(2026, 5, 31))
-    day30 = profile.pseb_expires_on - timedelta(days=30)
-    assert pseb_reminders_send(today=day30 - timedelta(days=1)) == 0
-    assert pseb_reminders_send(today=day30) == 1
-    assert pseb_reminders_send(today=day30) == 0
-    assert pseb_reminders_send(today=day30 + timedelta(days=5)) == 0
-    assert pseb_reminders_send(today=profile.pseb_expires_on - timedelta(days=7)) == 1
-    assert pseb_reminders_send(today=profile.pseb_expires_on - timedelta(days=6)) == 0
-    assert len(mail.outbox) == 2 and "PSEB-9" in mail.outbox[0].body
-    assert PsebReminder.objects.count() == 2
-
-
-def test_late_registration_gets_only_the_urgent_reminder(db):
-    profile = FreelancerProfileFactory(pseb_registration_number="PSEB-8", pseb_expires_on=date(2026, 5, 31))
-    assert pseb_reminders_send(today=date(2026, 5, 27)) == 1
-    assert pseb_reminders_send(today=date(2026, 5, 28)) == 0
-    assert len(mail.outbox) == 1 and PsebReminder.objects.filter(user=profile.user).count() == 2
 
 
 def test_periodic_task_runs(db):

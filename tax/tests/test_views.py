@@ -37,7 +37,7 @@ def freelancer_2026(db, monkeypatch):
 
 def test_the_tax_page_defaults_to_the_current_fiscal_year_with_a_set_aside(client, freelancer_2026):
     client.force_login(freelancer_2026)
-    page = client.get(reverse("tax_home")).content.decode()
+    page = client.get(reverse("tax:tax_home")).content.decode()
     assert "Tax estimate for fiscal year 2026-27" in page and "showing 2025-26" not in page
     assert "Set aside each month" in page
     # the slabs and s.153(1)(b) are carried forward from FY2025-26 and say so; the PSEB rate is confirmed
@@ -47,7 +47,7 @@ def test_the_tax_page_defaults_to_the_current_fiscal_year_with_a_set_aside(clien
 
 def test_the_final_tax_checklist_ticks_what_kamai_knows(client, freelancer_2026):
     client.force_login(freelancer_2026)
-    page = client.get(reverse("tax_home")).content.decode()
+    page = client.get(reverse("tax:tax_home")).content.decode()
     assert "When the s.154A tax is your final tax" in page
     assert "Income tax return filed for the year" in page and "s.154A(2)(a)" in page
     assert "Withholding statements filed" in page and "s.154A(2)(b)" in page
@@ -60,17 +60,17 @@ def test_a_year_without_rules_shows_an_estimate_with_the_carried_forward_notice(
     services.income_record(user=freelancer_2026, occurred_on=date(2027, 7, 10), amount=D("300000"), currency="PKR",
                            idempotency_key="v3")  # fmt: skip
     client.force_login(freelancer_2026)
-    page = client.get(reverse("tax_home")).content.decode()
+    page = client.get(reverse("tax:tax_home")).content.decode()
     assert "Tax estimate for fiscal year 2027-28" in page
     assert "Kamai has no tax rules for fiscal year 2027-28 yet" in page and "rules of 2026-27" in page
     assert "Set aside each month" in page
-    assert client.get(reverse("tax_home"), {"year": "2027-28"}).status_code == 200
-    assert client.get(reverse("annual_statement", args=["2027-28"])).status_code == 200
+    assert client.get(reverse("tax:tax_home"), {"year": "2027-28"}).status_code == 200
+    assert client.get(reverse("tax:annual_statement", args=["2027-28"])).status_code == 200
 
 
 def test_next_fiscal_year_can_be_looked_at_before_it_starts(client, freelancer_2026):
     client.force_login(freelancer_2026)
-    page = client.get(reverse("tax_home"), {"year": "2027-28"}).content.decode()
+    page = client.get(reverse("tax:tax_home"), {"year": "2027-28"}).content.decode()
     assert "Kamai has no tax rules for fiscal year 2027-28 yet" in page
     assert "Set aside each month" in page and "for each of the 12 months left" in page
 
@@ -78,7 +78,7 @@ def test_next_fiscal_year_can_be_looked_at_before_it_starts(client, freelancer_2
 @pytest.mark.parametrize("year", ["2023-24", "2028-29", "2030-31", "2026-28", "nonsense"])
 def test_years_without_an_estimate_are_not_found(client, freelancer_2026, year):
     client.force_login(freelancer_2026)
-    assert client.get(reverse("tax_home"), {"year": year}).status_code == 404
+    assert client.get(reverse("tax:tax_home"), {"year": year}).status_code == 404
 
 
 def test_an_unknown_purpose_code_is_flagged_on_the_page(client, freelancer_2026):
@@ -86,7 +86,7 @@ def test_an_unknown_purpose_code_is_flagged_on_the_page(client, freelancer_2026)
                                pkr_net=D("27930"), tax_withheld=D("70"), from_place="direct", purpose_code="1234",
                                idempotency_key="v4")  # fmt: skip
     client.force_login(freelancer_2026)
-    page = client.get(reverse("tax_home")).content.decode()
+    page = client.get(reverse("tax:tax_home")).content.decode()
     assert "Unknown purpose code 1234, treated as an IT export" in page
     assert "1 remittance carries a purpose code Kamai does not know" in page
     assert "1 of 2 remittances this year have a PRC" in page

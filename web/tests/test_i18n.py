@@ -21,7 +21,7 @@ def test_language_switcher_sets_urdu_and_pages_render_rtl(client):
 
 @pytest.mark.parametrize(
     "url_name,english",
-    [("home", "From client to rupees in the bank"), ("account_login", "Log in"), ("account_signup", "Sign up")],
+    [("web:home", "From client to rupees in the bank"), ("account_login", "Log in"), ("account_signup", "Sign up")],
 )
 def test_urdu_catalogue_translates_this_issues_pages(client, url_name, english):
     client.cookies["django_language"] = "ur"
@@ -34,10 +34,10 @@ def test_urdu_profile_page_and_dashboard(client):
     profile = FreelancerProfileFactory()
     client.cookies["django_language"] = "ur"
     client.force_login(profile.user)
-    dashboard = client.get(reverse("dashboard")).content.decode()
+    dashboard = client.get(reverse("web:dashboard")).content.decode()
     assert 'dir="rtl"' in dashboard
     assert "Edit your profile" not in dashboard
-    edit = client.get(reverse("freelancer_profile_edit")).content.decode()
+    edit = client.get(reverse("accounts:freelancer_profile_edit")).content.decode()
     assert "Save profile" not in edit
 
 
@@ -46,7 +46,7 @@ def test_urdu_search_pages_name_skills_in_urdu(client):
 
     make_job(title="Shop", skills=["web-development"])
     client.cookies["django_language"] = "ur"
-    html = client.get(reverse("job_search")).content.decode()
+    html = client.get(reverse("marketplace:job_search")).content.decode()
     assert "ویب ڈویلپمنٹ" in html  # the skill's Urdu name, in the filter and on the card
     assert "Web development" not in html
     assert "منٹ" in html or "سال" in html or "گھنٹ" in html or "دن" in html  # "posted … ago" in Urdu

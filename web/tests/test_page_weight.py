@@ -42,11 +42,11 @@ def freelancer():
 
 def _urls(freelancer_slug):
     return [
-        reverse("home"),
+        reverse("web:home"),
         reverse("account_login"),
         reverse("account_signup"),
         reverse("account_reset_password"),
-        reverse("freelancer_public", args=[freelancer_slug]),
+        reverse("marketplace:freelancer_public", args=[freelancer_slug]),
     ]
 
 
@@ -60,16 +60,16 @@ def test_public_pages_fit_the_budget(client, freelancer):
 def test_signed_in_pages_fit_the_budget(client, freelancer):
     client.force_login(freelancer.user)
     for url in [
-        reverse("dashboard"),
-        reverse("freelancer_profile_edit"),
-        reverse("portfolio_item_new"),
+        reverse("web:dashboard"),
+        reverse("accounts:freelancer_profile_edit"),
+        reverse("accounts:portfolio_item_new"),
         reverse("mfa_index"),
     ]:
         total, _ = page_weight(client, url)
         assert total < BUDGET, f"{url} weighs {total} bytes"
     client_profile = ClientProfileFactory()
     client.force_login(client_profile.user)
-    for url in [reverse("dashboard"), reverse("client_profile_edit")]:
+    for url in [reverse("web:dashboard"), reverse("accounts:client_profile_edit")]:
         total, _ = page_weight(client, url)
         assert total < BUDGET, f"{url} weighs {total} bytes"
 

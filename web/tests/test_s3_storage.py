@@ -30,7 +30,7 @@ def _add_expense_with_receipt(client, user) -> Entry:
     form = {"key": "s3-receipt", "occurred_on": "2025-07-03", "amount": "1500", "currency": "PKR",
             "category": "internet", "place": "cash", "note": "PTCL",
             "receipt": SimpleUploadedFile("bill.png", PNG, content_type="image/png")}  # fmt: skip
-    assert client.post(reverse("expense_add"), form).status_code == 302
+    assert client.post(reverse("books:expense_add"), form).status_code == 302
     return Entry.objects.get(user=user)
 
 
@@ -43,7 +43,7 @@ def test_a_receipt_uploaded_through_the_form_lands_in_the_private_bucket(client,
     stored = s3_bucket.client.get_object(Bucket=s3_bucket.name, Key=entry.receipt.name)["Body"].read()
     assert stored == PNG
 
-    url = reverse("entry_receipt", args=[entry.pk])
+    url = reverse("books:entry_receipt", args=[entry.pk])
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PNG
@@ -67,7 +67,7 @@ def test_a_receipt_missing_from_the_bucket_is_a_404_not_a_500(client, s3_bucket)
     owner = FreelancerProfileFactory().user
     entry = _add_expense_with_receipt(client, owner)
     s3_bucket.client.delete_object(Bucket=s3_bucket.name, Key=entry.receipt.name)
-    assert client.get(reverse("entry_receipt", args=[entry.pk])).status_code == 404
+    assert client.get(reverse("books:entry_receipt", args=[entry.pk])).status_code == 404
 
 
 def test_the_rest_of_the_suite_stays_on_the_local_disk(settings):

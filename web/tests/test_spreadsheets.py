@@ -59,7 +59,7 @@ def test_a_client_named_like_a_formula_is_exported_as_text(client, what):
         reference="@ref",
     )
     client.force_login(freelancer)
-    rows = list(csv.reader(io.StringIO(client.get(reverse("invoice_export", args=[what])).content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(reverse("invoicing:invoice_export", args=[what])).content.decode())))
     cells = [cell for row in rows[1:] for cell in row]
     assert "'" + HOSTILE in cells
     assert not any(cell.startswith(("=", "+", "@")) for cell in cells), cells

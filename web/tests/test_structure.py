@@ -175,3 +175,42 @@ def test_the_local_import_check_sees_them():
         "def g():\n    import json\n    from django.db import models\n"
     )
     assert local_imports(source) == [(2, "contracts.services")]
+
+
+def unnamespaced_kamai_urls() -> list[str]:
+    """Kamai pages reachable from kamai/urls.py other than through their app's namespace (`<app>:<name>`)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found = []
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            module = getattr(entry.urlconf_module, "__name__", "")
+            app = module.split(".")[0]
+            if app in KAMAI_PACKAGES and entry.namespace != app:
+                found.append(f"{entry.pattern} -> {module} (namespace {entry.namespace!r})")
+        elif isinstance(entry, URLPattern):
+            app = entry.lookup_str.split(".")[0]
+            if app in KAMAI_PACKAGES - {"kamai"}:  # the project's own endpoints (metrics) sit at the root
+                found.append(f"{entry.pattern} -> {entry.lookup_str}")
+    return found
+
+
+def test_every_kamai_app_has_its_url_namespace():
+    from django.urls import reverse
+
+    assert unnamespaced_kamai_urls() == []
+    assert reverse("contracts:contract_list") == "/contracts/"  # paths stay as they were
+
+
+def test_the_higher_apps_fill_the_lower_apps_registries_at_start_up():
+    from accounts.services import _PROFILE_LISTENERS
+    from books.tax_notes import _NOTES
+    from ledger.references import _RESOLVERS
+    from ledger.services.applying import _PROJECTORS
+    from marketplace.services import _DISPUTES_LOST, _OFFER_ACCEPTED
+    from messaging import subjects
+
+    assert _PROJECTORS and _PROFILE_LISTENERS and _OFFER_ACCEPTED and _DISPUTES_LOST
+    assert all(prefix in _RESOLVERS for prefix in ("contract", "milestone", "invoice", "withdrawal"))
+    assert "income_rule" in _NOTES and "with_retention" in _NOTES
+    assert all(subjects.known(kind) for kind in subjects.PRECEDENCE)

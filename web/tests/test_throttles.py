@@ -43,7 +43,7 @@ def test_the_message_past_the_limit_is_refused_and_not_saved(client, limits):
     job = make_job()
     freelancer = make_freelancer()
     conversation = conversation_start(starter=job.client, job=job, freelancer=freelancer)
-    url = reverse("conversation_detail", args=[conversation.pk])
+    url = reverse("messaging:conversation_detail", args=[conversation.pk])
     client.force_login(job.client)
     for n in range(3):
         assert client.post(url, {"body": f"Message {n}"}).status_code == 302
@@ -61,8 +61,10 @@ def test_the_proposal_past_the_limit_is_refused_and_not_saved(client, limits):
     client.force_login(make_freelancer())
     due = (date.today() + timedelta(days=7)).isoformat()
     form = {"cover_letter": "Hello", "bid": "100", "duration": "weeks", "m1_title": "A", "m1_amount": "100"}
-    assert client.post(reverse("proposal_create", args=[first.pk]), {**form, "m1_due": due}).status_code == 302
-    assert_refused(client.post(reverse("proposal_create", args=[second.pk]), {**form, "m1_due": due}))
+    assert (
+        client.post(reverse("marketplace:proposal_create", args=[first.pk]), {**form, "m1_due": due}).status_code == 302
+    )
+    assert_refused(client.post(reverse("marketplace:proposal_create", args=[second.pk]), {**form, "m1_due": due}))
     assert Proposal.objects.count() == 1
 
 
@@ -70,8 +72,8 @@ def test_the_job_post_past_the_limit_is_refused_and_not_saved(client, limits):
     limits("job_post", "2/h")
     client.force_login(make_client())
     for _ in range(2):
-        assert client.post(reverse("job_create"), job_form()).status_code == 302
-    assert_refused(client.post(reverse("job_create"), job_form()))
+        assert client.post(reverse("marketplace:job_create"), job_form()).status_code == 302
+    assert_refused(client.post(reverse("marketplace:job_create"), job_form()))
     assert Job.objects.count() == 2
 
 
@@ -80,10 +82,10 @@ def test_the_invitation_past_the_limit_is_refused_and_not_sent(client, limits, m
     job = make_job()
     first, second = make_freelancer(), make_freelancer()
     client.force_login(job.client)
-    url = reverse("invite", args=[first.freelancer_profile.slug])
+    url = reverse("marketplace:invite", args=[first.freelancer_profile.slug])
     assert client.post(url, {"job": job.pk, "message": "Interested?"}).status_code == 302
     sent = len(mailoutbox)
-    url = reverse("invite", args=[second.freelancer_profile.slug])
+    url = reverse("marketplace:invite", args=[second.freelancer_profile.slug])
     assert_refused(client.post(url, {"job": job.pk, "message": "Interested?"}))
     assert Invitation.objects.count() == 1 and len(mailoutbox) == sent
 

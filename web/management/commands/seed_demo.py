@@ -19,7 +19,7 @@ from web.demo_marketplace import seed as seed_marketplace
 
 DEMO_MODULES = [
     "accounts.demo_population",
-    "messaging.demo",
+    "web.demo_messaging",
     "contracts.demo",
     "payouts.demo",
     "invoicing.demo",

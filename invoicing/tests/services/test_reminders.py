@@ -1,4 +1,4 @@
-"""The periodic jobs: reminders and late fees once per period, and recurring invoices that catch up."""
+"""Reminders and late fees, once per period."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -6,11 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from invoicing import services, tasks
-from invoicing.calculations import LineInput
-from invoicing.models import Invoice, InvoiceState, ReminderLog
+from invoicing import services
+from invoicing.models import InvoiceState, ReminderLog
 from invoicing.tests.factories import ClientFactory, make_invoice
-from invoicing.tests.test_services import balance
+from invoicing.tests.helpers import balance
 
 pytestmark = pytest.mark.django_db
 ISSUED = date(2026, 3, 2)
@@ -88,50 +87,3 @@ def test_paid_invoice_gets_no_reminders(mailoutbox):
     mailoutbox.clear()
     services.reminders_run(today=DUE + timedelta(days=40))
     assert mailoutbox == []
-
-
-def test_recurring_catches_up_each_missed_run_exactly_once(mailoutbox):
-    client = ClientFactory()
-    template = services.recurring_save(
-        freelancer=client.freelancer,
-        client=client,
-        title="Retainer",
-        currency="USD",
-        frequency="monthly",
-        start_date=date(2026, 1, 31),
-        max_count=5,
-        lines=[LineInput("Monthly retainer", Decimal(1), Decimal("800"))],
-    )
-    assert services.recurring_run(today=date(2026, 1, 30)) == 0
-    assert services.recurring_run(today=date(2026, 4, 10)) == 3  # Jan 31, Feb 28, Mar 31
-    assert services.recurring_run(today=date(2026, 4, 10)) == 0
-    runs = list(Invoice.objects.filter(recurring_template=template).order_by("recurring_run_date"))
-    assert [i.recurring_run_date for i in runs] == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)]
-    assert all(i.state == InvoiceState.SENT and i.total == Decimal("800.00") for i in runs)
-    assert [i.number[-4:] for i in runs] == ["0001", "0002", "0003"]
-    assert services.recurring_run(today=date(2027, 1, 1)) == 2  # the count stops it at five
-    template.refresh_from_db()
-    assert template.issued_count == 5 and not template.active
-    assert len([m for m in mailoutbox if "Invoice" in m.subject]) == 5
-    call_command("ledger_check")
-
-
-def test_weekly_recurring_respects_end_date():
-    client = ClientFactory()
-    services.recurring_save(
-        freelancer=client.freelancer,
-        client=client,
-        title="Weekly",
-        currency="PKR",
-        frequency="weekly",
-        start_date=date(2026, 5, 1),
-        end_date=date(2026, 5, 20),
-        lines=[LineInput("Support", Decimal("10"), Decimal("1500"))],
-    )
-    assert services.recurring_run(today=date(2026, 6, 30)) == 3  # May 1, 8, 15
-
-
-def test_periodic_tasks_run(settings):
-    make_invoice()
-    assert tasks.send_invoice_reminders.call_local() == {"reminders": 0, "late_fees": 0, "overdue": 0}
-    assert tasks.issue_recurring_invoices.call_local() == 0

@@ -73,7 +73,7 @@ def test_a_split_against_the_freelancer_lowers_job_success_when_decided(client):
     assert job_success(freelancer) == 50  # one good contract of two counted
 
     profile = freelancer.freelancer_profile
-    page = unescape(client.get(reverse("freelancer_public", args=[profile.slug])).content.decode())
+    page = unescape(client.get(reverse("marketplace:freelancer_public", args=[profile.slug])).content.decode())
     assert "50%" in page
     assert "a dispute is lost when the mediator refunds any of the disputed amount to the client" in page
     assert_ledger_clean()

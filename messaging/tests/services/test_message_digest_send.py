@@ -34,7 +34,7 @@ def test_burst_of_five_messages_sends_exactly_one_email(deal):
     assert "Acme Traders" in email.subject
     for n in range(5):
         assert f"Point number {n}" in email.body
-    assert reverse("conversation_detail", args=[conversation.pk]) in email.body
+    assert reverse("messaging:conversation_detail", args=[conversation.pk]) in email.body
     assert not PendingNotification.objects.exists()
 
 
@@ -60,7 +60,7 @@ def test_no_email_if_read_before_the_delay(client, deal):
     conversation = deal.conversation()
     services.message_send(conversation=conversation, sender=deal.client, body="Are you free?")
     client.force_login(deal.freelancer)
-    client.get(reverse("conversation_detail", args=[conversation.pk]))
+    client.get(reverse("messaging:conversation_detail", args=[conversation.pk]))
     assert run_digest(conversation, deal.freelancer) == 0
     assert not mail.outbox
     assert not PendingNotification.objects.exists()
