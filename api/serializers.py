@@ -307,3 +307,22 @@ class OfferSerializer(serializers.Serializer):
     amount = MoneyField(amount="amount")
     state = serializers.CharField()
     created_at = serializers.DateTimeField()
+
+
+class InvitationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    job = serializers.IntegerField(source="job_id")
+    job_title = serializers.CharField(source="job.title")
+    # The client's name as the proposals page shows it, never an e-mail address.
+    client = serializers.SerializerMethodField()
+    message = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    def get_client(self, invitation) -> str:
+        profile = getattr(invitation.job.client, "client_profile", None)
+        return profile.name if profile else ""
+
+
+class InviteSerializer(serializers.Serializer):
+    job = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="One of your open jobs' ids.")
+    message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="", validators=[NO_NUL])

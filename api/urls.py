@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import books_views, contract_views, invoicing_views, marketplace_views, problems, views
+from api import books_views, contract_views, invoicing_views, marketplace_views, problems, profile_views, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
@@ -9,6 +9,12 @@ urlpatterns = [
     path("token/", views.token_page, name="api_token"),
     path("jobs/", views.JobSearch.as_view(), name="api_jobs"),
     path("freelancers/", views.FreelancerSearch.as_view(), name="api_freelancers"),
+    path("freelancers/<slug:slug>/", profile_views.PublicProfile.as_view(), name="api_freelancer"),
+    path("freelancers/<slug:slug>/invite/", marketplace_views.Invite.as_view(), name="api_freelancer_invite"),
+    path("profile/", profile_views.OwnProfile.as_view(), name="api_profile"),
+    path("profile/portfolio/", profile_views.Portfolio.as_view(), name="api_portfolio"),
+    path("profile/portfolio/<int:pk>/", profile_views.PortfolioItemDetail.as_view(), name="api_portfolio_item"),
+    path("invitations/", marketplace_views.MyInvitations.as_view(), name="api_invitations"),
     path("wallet/", views.Balances.as_view(), name="api_wallet"),
     path("contracts/", views.Contracts.as_view(), name="api_contracts"),
     path("contracts/<int:pk>/", views.ContractDetail.as_view(), name="api_contract"),
