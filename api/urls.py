@@ -1,7 +1,16 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import books_views, contract_views, invoicing_views, marketplace_views, problems, profile_views, views
+from api import (
+    books_views,
+    contract_views,
+    invoicing_views,
+    marketplace_views,
+    problems,
+    profile_views,
+    recurring_views,
+    views,
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
@@ -57,6 +66,10 @@ urlpatterns = [
         "invoices/<int:pk>/credit-notes/", invoicing_views.InvoiceCreditNotes.as_view(), name="api_invoice_credit_notes"
     ),
     path("invoices/<int:pk>/pdf/", invoicing_views.InvoicePdf.as_view(), name="api_invoice_pdf"),
+    path("invoices/<int:pk>/reminders/", recurring_views.InvoiceReminders.as_view(), name="api_invoice_reminders"),
+    path("recurring-invoices/", recurring_views.RecurringInvoices.as_view(), name="api_recurring_invoices"),
+    path("recurring-invoices/<int:pk>/", recurring_views.RecurringDetail.as_view(), name="api_recurring_invoice"),
+    path("recurring-invoices/<int:pk>/stop/", recurring_views.RecurringStop.as_view(), name="api_recurring_stop"),
     path("bank-accounts/", invoicing_views.BankAccounts.as_view(), name="api_bank_accounts"),
     path("withdrawals/", invoicing_views.Withdrawals.as_view(), name="api_withdrawals"),
     path("withdrawals/<int:pk>/", invoicing_views.WithdrawalDetail.as_view(), name="api_withdrawal"),
