@@ -141,4 +141,3 @@ class PublicProfileSerializer(serializers.Serializer):
     skills = SkillSlugs()
     portfolio = PortfolioItemSerializer(source="portfolio_items.all", many=True)
     reviews = ReviewSerializer(many=True, help_text="The latest reviews both sides have revealed.")
-

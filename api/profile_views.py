@@ -132,8 +132,13 @@ class Portfolio(ListAPIView):
 
     @extend_schema(
         parameters=[IDEMPOTENCY],
-        request={"application/json": PortfolioItemCreateSerializer, "multipart/form-data": PortfolioItemUploadSerializer},
-        responses={201: OpenApiResponse(PortfolioItemSerializer, description="The item (also on a replay of the key).")},
+        request={
+            "application/json": PortfolioItemCreateSerializer,
+            "multipart/form-data": PortfolioItemUploadSerializer,
+        },
+        responses={
+            201: OpenApiResponse(PortfolioItemSerializer, description="The item (also on a replay of the key).")
+        },
     )
     def post(self, request):
         key = _key(request)

@@ -9,6 +9,7 @@ from api import (
     problems,
     profile_views,
     recurring_views,
+    tax_views,
     views,
 )
 
@@ -85,9 +86,15 @@ urlpatterns = [
     path("books/income/", books_views.IncomeAdd.as_view(), name="api_book_income_add"),
     path("books/imports/", books_views.ImportAdd.as_view(), name="api_book_import_add"),
     path("books/imports/<int:pk>/", books_views.ImportDetail.as_view(), name="api_book_import"),
+    path("books/imports/<int:pk>/columns/", books_views.ImportColumns.as_view(), name="api_book_import_columns"),
+    path("books/entries/<int:pk>/category/", books_views.EntryCategory.as_view(), name="api_book_entry_category"),
+    path("books/category-rules/", books_views.CategoryRules.as_view(), name="api_book_category_rules"),
+    path("books/category-rules/<int:pk>/", books_views.CategoryRuleDetail.as_view(), name="api_book_category_rule"),
     path("books/budget/", books_views.BudgetView.as_view(), name="api_book_budget"),
-    path("tax/remittances/", books_views.Remittances.as_view(), name="api_tax_remittances"),
-    re_path(r"^tax/(?P<fiscal_year>[^/]+)/$", books_views.TaxEstimate.as_view(), name="api_tax_estimate"),
+    path("books/forecast/", books_views.Forecast.as_view(), name="api_book_forecast"),
+    path("tax/remittances/", tax_views.Remittances.as_view(), name="api_tax_remittances"),
+    path("tax/remittances/<int:pk>/", tax_views.RemittanceDetail.as_view(), name="api_tax_remittance"),
+    re_path(r"^tax/(?P<fiscal_year>[^/]+)/$", tax_views.TaxEstimate.as_view(), name="api_tax_estimate"),
     path("conversations/", books_views.Conversations.as_view(), name="api_conversations"),
     path(
         "conversations/<int:pk>/messages/",
