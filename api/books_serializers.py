@@ -4,7 +4,7 @@ states exactly; what a service refuses beyond that (a currency's decimals, a fut
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers import MONEY_SCHEMA, NO_NUL, DecimalString, MinorMoneyField, Text
+from api.serializers import MONEY_SCHEMA, NO_NUL, DecimalString, MinorMoneyField, Text, Upload
 from books import selectors as books_selectors
 from books.categories import MAX_PATTERN
 from books.models import EntryKind, ExpenseCategory, ImportFormat
@@ -40,21 +40,6 @@ class PkrField(serializers.Field):
     def to_representation(self, obj):
         minor = obj.get(self.minor_attr) if isinstance(obj, dict) else getattr(obj, self.minor_attr)
         return None if minor is None else {"amount": str(from_minor(minor, "PKR")), "currency": "PKR"}
-
-
-class Upload(serializers.FileField):
-    """A file part; a multipart part sent without a file name is taken as the file's bytes all the same. What
-    the file must hold (a receipt's type, a statement's columns) is the service's to check (a 409)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(allow_empty_file=True, **kwargs)
-
-    def to_internal_value(self, data):
-        if isinstance(data, str):
-            from django.core.files.uploadedfile import SimpleUploadedFile
-
-            data = SimpleUploadedFile("upload", data.encode("utf-8", "surrogatepass"))
-        return super().to_internal_value(data)
 
 
 # --- Books --------------------------------------------------------------------------------------------------
@@ -157,7 +142,7 @@ class ImportMappingSerializer(serializers.Serializer):
     """Which of the file's columns (its `columns`) hold what, as on the mapping page. Naming a column the file
     does not have, or neither an amount nor debit/credit columns, is the import's to refuse (a 409)."""
 
-    date = serializers.CharField(max_length=200, validators=[NO_NUL], help_text="The date column.")
+    date = Text(max_length=200, help_text="The date column.")
     amount = Column(help_text="One signed amount column (money in positive, out negative)…")
     debit = Column(help_text="…or the Debit / Withdrawal column (money out)…")
     credit = Column(help_text="…and the Credit / Deposit column (money in).")

@@ -7,9 +7,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Availability, City, Language, Skill
-from api.books_serializers import Upload
 from api.invoicing_serializers import StrictChar, StrictRegex, Text
-from api.serializers import NO_NUL, DecimalString, MoneyField, SkillSlugs
+from api.serializers import NO_NUL, DecimalString, MoneyField, SkillSlugs, Upload
 from ledger.money import CURRENCY_CHOICES
 
 CURRENCIES = [code for code, _label in CURRENCY_CHOICES]

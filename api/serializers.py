@@ -152,12 +152,27 @@ def DecimalString(*, whole_digits: int, decimal_places: int, **kwargs) -> serial
     return Field(max_digits=whole_digits + decimal_places, decimal_places=decimal_places, **kwargs)
 
 
+class Upload(serializers.FileField):
+    """A file part; a multipart part sent without a file name is taken as the file's bytes all the same. What
+    the file must hold (a receipt's type, a statement's columns) is the service's to check (a 409)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_empty_file=True, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            data = SimpleUploadedFile("upload", data.encode("utf-8", "surrogatepass"))
+        return super().to_internal_value(data)
+
+
 class SubmitSerializer(serializers.Serializer):
     message = Text(max_length=5000)
 
 
 class SubmitUploadSerializer(SubmitSerializer):
-    file = serializers.FileField(required=False)
+    file = Upload(required=False)
 
 
 class ChangesSerializer(serializers.Serializer):
