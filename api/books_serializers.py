@@ -281,6 +281,21 @@ class RemittanceSerializer(serializers.Serializer):
         return None if may_retain is None else {"amount": str(may_retain), "currency": remittance.currency}
 
 
+class RemittanceCreateSerializer(serializers.Serializer):
+    received_on = serializers.DateField(help_text="The day the bank credited it.")
+    amount = DecimalString(whole_digits=12, decimal_places=3, help_text="The foreign amount sent.")
+    currency = serializers.ChoiceField(choices=[code for code in CURRENCIES if code != "PKR"])
+    pkr_net = DecimalString(whole_digits=12, decimal_places=2, help_text="PKR credited to your account.")
+    tax_withheld = DecimalString(whole_digits=12, decimal_places=2, required=False,
+                                 help_text="PKR the bank withheld (s.154A).")  # fmt: skip
+    from_place = Place(default="payoneer", help_text="Sent from: payoneer, wise, or direct (the client paid).")
+    client = Note(max_length=120)
+    bank = Note(max_length=80)
+    prc_number = Note(max_length=40)
+    purpose_code = serializers.RegexField(r"^[0-9]{0,8}$", required=False, allow_blank=True, default="",
+                                          help_text="Digits only, like 9186 (IT export).")  # fmt: skip
+
+
 class PrcUpdateSerializer(serializers.Serializer):
     """A field left out keeps its value; an empty one clears it."""
 

@@ -50,6 +50,10 @@ CHAINS: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = {
     ("/api/books/category-rules/", "post", "201"): {
         "DeleteCategoryRule": ("/api/books/category-rules/{id}/", "delete")
     },
+    ("/api/tax/remittances/", "post", "201"): {
+        "ReadRemittance": ("/api/tax/remittances/{id}/", "get"),
+        "RecordPrc": ("/api/tax/remittances/{id}/", "patch"),
+    },
     ("/api/tax/remittances/{id}/", "patch", "200"): {"ReadRemittance": ("/api/tax/remittances/{id}/", "get")},
 }
 

@@ -5,15 +5,21 @@ the PRC page. Only the owner sees a remittance; anyone else gets a 404 problem."
 from datetime import timedelta
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.books_serializers import PrcUpdateSerializer, RemittanceSerializer, TaxEstimateSerializer
+from api.books_serializers import (
+    PrcUpdateSerializer,
+    RemittanceCreateSerializer,
+    RemittanceSerializer,
+    TaxEstimateSerializer,
+)
 from api.pagination import NewestFirst
+from api.views import IDEMPOTENCY, _key
 from books import selectors as books_selectors
 from books import services as books_services
 from books.models import Remittance
@@ -82,10 +88,33 @@ class TaxEstimate(APIView):
 
 
 class Remittances(ListAPIView):
-    """Your remittances, newest first, with PRC number, purpose code and what each may keep in foreign currency."""
+    """GET: your remittances, newest first, with PRC number, purpose code and what each may keep in foreign
+    currency. POST: record one, as the remittance page does (the bank's conversion, the tax it withheld)."""
 
     serializer_class = RemittanceSerializer
     pagination_class = NewestFirst
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        parameters=[IDEMPOTENCY],
+        request=RemittanceCreateSerializer,
+        responses={201: OpenApiResponse(RemittanceSerializer, description="The remittance (also on a replay).")},
+    )
+    def post(self, request):
+        key = _key(request)
+        body = RemittanceCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        # The service keeps the key itself: a replay answers with the remittance the first call recorded.
+        remittance = books_services.remittance_record(
+            user=request.user, received_on=data["received_on"], currency=data["currency"], amount=data["amount"],
+            pkr_net=data["pkr_net"], tax_withheld=data.get("tax_withheld") or 0, from_place=data["from_place"],
+            client=data["client"], bank=data["bank"], prc_number=data["prc_number"],
+            purpose_code=data["purpose_code"], idempotency_key=key,
+        )  # fmt: skip
+        response = _remittance_answer(request, remittance.pk)
+        response.status_code = 201
+        return response
 
     def get_queryset(self):
         return books_selectors.remittances(user=self.request.user)

@@ -185,3 +185,31 @@ def test_a_remittances_prc_is_recorded_by_its_owner(api, freelancer):
     assert api.get(url).status_code == 200
     assert_problem(api.patch(url, {"prc_number": "X"}, format="json"), 403)
     assert Remittance.objects.get().prc_number == "PRC-78"
+
+
+def test_a_remittance_is_recorded_once_per_key(api, freelancer):
+    ExchangeRate.objects.create(base_currency="USD", rate_date=date(2025, 6, 1), rate=D("280"), source="sbp")
+    api.force_authenticate(freelancer)
+    url = "/api/tax/remittances/"
+    body = {"received_on": "2025-08-02", "amount": "1000.00", "currency": "USD", "pkr_net": "279300",
+            "tax_withheld": "700", "from_place": "payoneer", "bank": "Meezan", "purpose_code": "9186"}  # fmt: skip
+    assert "Idempotency-Key" in assert_problem(api.post(url, body, format="json"), 400)["errors"]
+    same = key()
+    first = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY=same)
+    assert first.status_code == 201, first.content
+    made = first.json()
+    assert made["amount"] == {"amount": "1000.00", "currency": "USD"} and made["purpose_code"] == "9186"
+    assert made["tax_withheld"] == {"amount": "700.00", "currency": "PKR"} and made["prc_number"] == ""
+    again = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY=same)
+    assert again.status_code == 201 and again.json() == made
+    assert_problem(api.post(url, {**body, "amount": "999"}, format="json", HTTP_IDEMPOTENCY_KEY=same), 409)
+    assert_problem(api.post(url, {**body, "currency": "PKR"}, format="json", HTTP_IDEMPOTENCY_KEY=key()), 400)
+    assert_problem(
+        api.post(url, {**body, "received_on": "2999-01-01"}, format="json", HTTP_IDEMPOTENCY_KEY=key()), 409
+    )  # fmt: skip  (the service's date rule)
+    assert Remittance.objects.count() == 1
+    api.force_authenticate(None)
+    read_only(api, freelancer)
+    assert_problem(api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY=key()), 403)
+    assert Remittance.objects.count() == 1
+    assert_ledger_clean()
