@@ -9,6 +9,7 @@ from books import selectors as books_selectors
 from books.categories import MAX_PATTERN
 from books.models import EntryKind, ExpenseCategory, ImportFormat
 from ledger.money import CURRENCY_CHOICES, from_minor
+from tax.models import ServiceKind
 
 CURRENCIES = [code for code, _label in CURRENCY_CHOICES]
 # An account of the freelancer's own (cash, meezan, payoneer): what books.services checks, case aside.
@@ -279,6 +280,16 @@ class RemittanceSerializer(serializers.Serializer):
     def get_may_retain(self, remittance):
         may_retain = getattr(remittance, "may_retain", None)
         return None if may_retain is None else {"amount": str(may_retain), "currency": remittance.currency}
+
+
+class TaxStatusSerializer(serializers.Serializer):
+    """Your tax status as the tax status page sets it; it drives the estimate. PUT sends every field (an empty
+    date: none)."""
+
+    service_kind = serializers.ChoiceField(choices=ServiceKind.choices, help_text="What you export.")
+    atl_since = serializers.DateField(allow_null=True, help_text="On the Active Taxpayer List since.")
+    atl_until = serializers.DateField(allow_null=True, help_text="Off the list from (null: still on it).")
+    pseb_registered_on = serializers.DateField(allow_null=True, help_text="PSEB registration date.")
 
 
 class RemittanceCreateSerializer(serializers.Serializer):

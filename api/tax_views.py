@@ -17,14 +17,18 @@ from api.books_serializers import (
     RemittanceCreateSerializer,
     RemittanceSerializer,
     TaxEstimateSerializer,
+    TaxStatusSerializer,
 )
 from api.pagination import NewestFirst
+from api.problems import Refused
 from api.views import IDEMPOTENCY, _key
 from books import selectors as books_selectors
 from books import services as books_services
 from books.models import Remittance
 from tax import rules as tax_rules
 from tax import selectors as tax_selectors
+from tax.models import ServiceKind, TaxProfile
+from tax.services import TaxError, tax_profile_update
 
 
 def _fiscal_year(label: str) -> str:
@@ -170,3 +174,32 @@ class RemittanceDetail(APIView):
             purpose_code=body.validated_data.get("purpose_code", remittance.purpose_code),
         )
         return _remittance_answer(request, pk)
+
+
+class TaxStatus(APIView):
+    """GET: your tax status (what you export, Active Taxpayer List dates, PSEB registration), as the tax status
+    page shows it (defaults until first saved). PUT: set it, through the page's service; a refusal (leaving the
+    list before joining it) is a 409 and nothing is saved. Moves no money."""
+
+    parser_classes = [JSONParser]
+
+    @staticmethod
+    def _answer(request) -> Response:
+        profile = TaxProfile.objects.filter(user=request.user).first()
+        if profile is None:
+            profile = TaxProfile(user=request.user, service_kind=ServiceKind.IT)
+        return Response(TaxStatusSerializer(profile).data)
+
+    @extend_schema(responses=TaxStatusSerializer)
+    def get(self, request):
+        return self._answer(request)
+
+    @extend_schema(request=TaxStatusSerializer, responses=TaxStatusSerializer)
+    def put(self, request):
+        body = TaxStatusSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            tax_profile_update(user=request.user, **body.validated_data)
+        except TaxError as error:
+            raise Refused(str(error)) from None
+        return self._answer(request)

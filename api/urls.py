@@ -94,6 +94,7 @@ urlpatterns = [
     path("books/forecast/", books_views.Forecast.as_view(), name="api_book_forecast"),
     path("tax/remittances/", tax_views.Remittances.as_view(), name="api_tax_remittances"),
     path("tax/remittances/<int:pk>/", tax_views.RemittanceDetail.as_view(), name="api_tax_remittance"),
+    path("tax/status/", tax_views.TaxStatus.as_view(), name="api_tax_status"),
     re_path(r"^tax/(?P<fiscal_year>[^/]+)/$", tax_views.TaxEstimate.as_view(), name="api_tax_estimate"),
     path("conversations/", books_views.Conversations.as_view(), name="api_conversations"),
     path(

@@ -213,3 +213,26 @@ def test_a_remittance_is_recorded_once_per_key(api, freelancer):
     assert_problem(api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY=key()), 403)
     assert Remittance.objects.count() == 1
     assert_ledger_clean()
+
+
+def test_the_tax_status_is_read_and_set_by_its_owner(api, freelancer):
+    from tax.models import TaxProfile
+
+    api.force_authenticate(freelancer)
+    url = "/api/tax/status/"
+    assert api.get(url).json() == {"service_kind": "it", "atl_since": None, "atl_until": None,
+                                   "pseb_registered_on": None}  # fmt: skip
+    status = {"service_kind": "it", "atl_since": "2024-09-01", "atl_until": None, "pseb_registered_on": "2025-01-10"}
+    response = api.put(url, status, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json() == status
+    # Off the list before joining it: the page's service refuses, nothing changes.
+    assert_problem(api.put(url, {**status, "atl_until": "2024-01-01"}, format="json"), 409)
+    assert_problem(api.put(url, {**status, "service_kind": "farming"}, format="json"), 400)
+    assert TaxProfile.objects.get(user=freelancer).atl_until is None
+    api.force_authenticate(stranger())
+    assert api.get(url).json()["atl_since"] is None
+    api.force_authenticate(None)
+    read_only(api, freelancer)
+    assert_problem(api.put(url, {**status, "service_kind": "other"}, format="json"), 403)
+    assert TaxProfile.objects.get(user=freelancer).service_kind == "it"
