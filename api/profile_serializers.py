@@ -14,8 +14,9 @@ from ledger.money import CURRENCY_CHOICES
 CURRENCIES = [code for code, _label in CURRENCY_CHOICES]
 # What the page's profile address accepts (a SlugField), stored in lower case.
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]{1,60}$"
-# A web address; whether it is one the site accepts is the model's URL check (a 409).
-LINK_PATTERN = r"^(https?://[^\s\x00]{1,190})?$"
+# A web address; whether it is one the site accepts is the model's URL check (a 409). No `\s`: Python and the
+# schema's ECMAScript regexes disagree on what it matches (U+0085 is whitespace only to Python).
+LINK_PATTERN = r"^(https?://[^\x00-\x20\x7f-\x9f]{1,190})?$"
 NTN_PATTERN = r"^([0-9A-Za-z-]{7,20})?$"
 
 
