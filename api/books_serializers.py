@@ -4,10 +4,12 @@ states exactly; what a service refuses beyond that (a currency's decimals, a fut
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers import MONEY_SCHEMA, NO_NUL, DecimalString, MinorMoneyField, Text
+from api.serializers import MONEY_SCHEMA, NO_NUL, DecimalString, MinorMoneyField, Text, Upload
 from books import selectors as books_selectors
+from books.categories import MAX_PATTERN
 from books.models import EntryKind, ExpenseCategory, ImportFormat
 from ledger.money import CURRENCY_CHOICES, from_minor
+from tax.models import ServiceKind
 
 CURRENCIES = [code for code, _label in CURRENCY_CHOICES]
 # An account of the freelancer's own (cash, meezan, payoneer): what books.services checks, case aside.
@@ -39,21 +41,6 @@ class PkrField(serializers.Field):
     def to_representation(self, obj):
         minor = obj.get(self.minor_attr) if isinstance(obj, dict) else getattr(obj, self.minor_attr)
         return None if minor is None else {"amount": str(from_minor(minor, "PKR")), "currency": "PKR"}
-
-
-class Upload(serializers.FileField):
-    """A file part; a multipart part sent without a file name is taken as the file's bytes all the same. What
-    the file must hold (a receipt's type, a statement's columns) is the service's to check (a 409)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(allow_empty_file=True, **kwargs)
-
-    def to_internal_value(self, data):
-        if isinstance(data, str):
-            from django.core.files.uploadedfile import SimpleUploadedFile
-
-            data = SimpleUploadedFile("upload", data.encode("utf-8", "surrogatepass"))
-        return super().to_internal_value(data)
 
 
 # --- Books --------------------------------------------------------------------------------------------------
@@ -131,14 +118,92 @@ class ImportSerializer(serializers.Serializer):
     created_count = serializers.IntegerField()
     skipped_count = serializers.IntegerField()
     errors = serializers.ListField(child=serializers.CharField())
+    columns = serializers.SerializerMethodField(
+        help_text="The file's header row, for the column mapping an unrecognised layout waits for (status mapping)."
+    )
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_columns(self, imp) -> list[str]:
+        return list(imp.mapping.get("columns", [])) if isinstance(imp.mapping, dict) else []
 
     def get_stalled(self, imp) -> bool:
         return books_selectors.statement_import_stalled(imp)
 
     def get_recognised(self, imp) -> str:
         return imp.mapping.get("recognised", "") if isinstance(imp.mapping, dict) else ""
+
+
+def Column(**kwargs) -> serializers.CharField:
+    return serializers.CharField(max_length=200, required=False, allow_blank=True, default="", validators=[NO_NUL],
+                                 **kwargs)  # fmt: skip
+
+
+class ImportMappingSerializer(serializers.Serializer):
+    """Which of the file's columns (its `columns`) hold what, as on the mapping page. Naming a column the file
+    does not have, or neither an amount nor debit/credit columns, is the import's to refuse (a 409)."""
+
+    date = Text(max_length=200, help_text="The date column.")
+    amount = Column(help_text="One signed amount column (money in positive, out negative)…")
+    debit = Column(help_text="…or the Debit / Withdrawal column (money out)…")
+    credit = Column(help_text="…and the Credit / Deposit column (money in).")
+    balance = Column()
+    currency = Column(help_text="The currency column…")
+    fixed_currency = serializers.ChoiceField(choices=["", *CURRENCIES], required=False, default="",
+                                             help_text="…or the one currency the whole file is in.")  # fmt: skip
+    description = Column()
+    client = Column(help_text="The client or counterparty column.")
+    reference = Column(help_text="The transaction ID column (best for finding duplicates).")
+    date_format = serializers.ChoiceField(choices=["iso", "dmy", "mdy"], help_text="2025-01-31, 31/01/2025, 01/31/2025")
+    decimal = serializers.ChoiceField(choices=["dot", "comma"], default="dot", help_text="1,234.56 or 1.234,56")
+    place = Place(default="bank", help_text="Which of your accounts this statement is of.")
+    save_as = Note(max_length=60)
+
+
+class RecategoriseSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=ExpenseCategory.choices)
+    learn = serializers.BooleanField(
+        default=False, help_text="Also send later imported lines of the same payee to this category (a rule)."
+    )
+
+
+class CategoryRuleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    pattern = serializers.CharField()
+    category = serializers.CharField()
+    origin = serializers.CharField(help_text="user: added by you; learned: from a category you changed.")
+    created_at = serializers.DateTimeField()
+
+
+class RecategorisedSerializer(serializers.Serializer):
+    entry = EntrySerializer()
+    rule = CategoryRuleSerializer(allow_null=True, help_text="The rule learned for this payee, with `learn`.")
+
+
+class CategoryRuleCreateSerializer(serializers.Serializer):
+    pattern = Text(max_length=MAX_PATTERN, help_text="Words in an expense's description, e.g. nayatel.")
+    category = serializers.ChoiceField(choices=ExpenseCategory.choices)
+
+
+class ForecastItemSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    label = serializers.CharField()
+    amount = PkrField(minor="pkr_minor", help_text="Positive: money in; negative: money out.")
+    basis = serializers.CharField(help_text="Where the figure comes from (recurring, budget, escrow…).")
+
+
+class ForecastWeekSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    money_in = PkrField(minor="in")
+    money_out = PkrField(minor="out")
+    balance = PkrField(minor="balance", help_text="The PKR balance at the end of the week.")
+
+
+class ForecastSerializer(serializers.Serializer):
+    today = serializers.DateField()
+    opening = PkrField(minor="opening_minor", help_text="PKR you hold now: your cash accounts and PKR wallet.")
+    items = ForecastItemSerializer(many=True)
+    weeks = ForecastWeekSerializer(many=True)
 
 
 class BudgetLineSerializer(serializers.Serializer):
@@ -215,6 +280,39 @@ class RemittanceSerializer(serializers.Serializer):
     def get_may_retain(self, remittance):
         may_retain = getattr(remittance, "may_retain", None)
         return None if may_retain is None else {"amount": str(may_retain), "currency": remittance.currency}
+
+
+class TaxStatusSerializer(serializers.Serializer):
+    """Your tax status as the tax status page sets it; it drives the estimate. PUT sends every field (an empty
+    date: none)."""
+
+    service_kind = serializers.ChoiceField(choices=ServiceKind.choices, help_text="What you export.")
+    atl_since = serializers.DateField(allow_null=True, help_text="On the Active Taxpayer List since.")
+    atl_until = serializers.DateField(allow_null=True, help_text="Off the list from (null: still on it).")
+    pseb_registered_on = serializers.DateField(allow_null=True, help_text="PSEB registration date.")
+
+
+class RemittanceCreateSerializer(serializers.Serializer):
+    received_on = serializers.DateField(help_text="The day the bank credited it.")
+    amount = DecimalString(whole_digits=12, decimal_places=3, help_text="The foreign amount sent.")
+    currency = serializers.ChoiceField(choices=[code for code in CURRENCIES if code != "PKR"])
+    pkr_net = DecimalString(whole_digits=12, decimal_places=2, help_text="PKR credited to your account.")
+    tax_withheld = DecimalString(whole_digits=12, decimal_places=2, required=False,
+                                 help_text="PKR the bank withheld (s.154A).")  # fmt: skip
+    from_place = Place(default="payoneer", help_text="Sent from: payoneer, wise, or direct (the client paid).")
+    client = Note(max_length=120)
+    bank = Note(max_length=80)
+    prc_number = Note(max_length=40)
+    purpose_code = serializers.RegexField(r"^[0-9]{0,8}$", required=False, allow_blank=True, default="",
+                                          help_text="Digits only, like 9186 (IT export).")  # fmt: skip
+
+
+class PrcUpdateSerializer(serializers.Serializer):
+    """A field left out keeps its value; an empty one clears it."""
+
+    prc_number = serializers.CharField(max_length=40, required=False, allow_blank=True, validators=[NO_NUL])
+    purpose_code = serializers.RegexField(r"^[0-9]{0,8}$", required=False, allow_blank=True,
+                                          help_text="Digits only, like 9186 (IT export).")  # fmt: skip
 
 
 # --- Messages -----------------------------------------------------------------------------------------------

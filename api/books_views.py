@@ -1,10 +1,12 @@
-"""The freelancer's books, tax estimate and messages through the API: the same books, tax and messaging
-services and selectors as the pages. Books and tax are the owner's alone; a conversation is its two people's;
-anyone else gets a 404 problem. Creating POSTs need an Idempotency-Key."""
+"""The freelancer's books and messages through the API: the same books and messaging services and selectors as
+the pages (entries, expenses, income, statement imports with their column mapping, categories and their rules,
+the budget, the cash-flow forecast). Books are the owner's alone; a conversation is its two people's; anyone
+else gets a 404 problem. Creating POSTs and those that move money need an Idempotency-Key."""
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -18,34 +20,39 @@ from api.books_serializers import (
     MONTH_PATTERN,
     BudgetSerializer,
     BudgetSetSerializer,
+    CategoryRuleCreateSerializer,
+    CategoryRuleSerializer,
     ConversationSerializer,
     EntryQuerySerializer,
     EntrySerializer,
     ExpenseCreateSerializer,
     ExpenseUploadSerializer,
+    ForecastSerializer,
     ImportCreateSerializer,
+    ImportMappingSerializer,
     ImportSerializer,
     IncomeCreateSerializer,
     MessageCreateSerializer,
     MessageSerializer,
-    RemittanceSerializer,
-    TaxEstimateSerializer,
+    RecategorisedSerializer,
+    RecategoriseSerializer,
 )
 from api.idempotency import keyed_create
 from api.pagination import NewestFirst
 from api.views import IDEMPOTENCY, _key
+from books import category_rules
 from books import imports as books_imports
 from books import selectors as books_selectors
 from books import services as books_services
+from books.categories import learned_pattern
 from books.errors import BooksError
-from books.models import Entry, EntryKind, StatementImport
+from books.models import CategoryRule, Entry, EntryKind, StatementImport
 from common.throttles import throttle_hit
+from contracts.action_keys import claim_action_key
 from messaging import selectors as messaging_selectors
 from messaging import services as messaging_services
 from messaging.errors import MessagingError
 from messaging.models import Conversation, Message
-from tax import rules as tax_rules
-from tax import selectors as tax_selectors
 
 
 def _valid(serializer_class, data):
@@ -184,6 +191,110 @@ class ImportDetail(APIView):
         return Response(ImportSerializer(_import(request, pk)).data)
 
 
+class ImportColumns(APIView):
+    """The mapping step of a statement whose layout was not recognised (status `mapping`, or `failed` to try
+    again): which of its `columns` hold what, as the mapping page asks; then the import runs. With `save_as`,
+    the mapping is kept for the next file with the same header row. A replay of the key does nothing twice."""
+
+    @extend_schema(parameters=[IDEMPOTENCY], request=ImportMappingSerializer, responses=ImportSerializer)
+    def post(self, request, pk):
+        key = _key(request)
+        data = dict(_valid(ImportMappingSerializer, request.data))
+        imp = _import(request, pk)
+        place, save_as = data.pop("place"), data.pop("save_as")
+        with transaction.atomic():
+            params = {**data, "place": place, "save_as": save_as}
+            if claim_action_key(key, user=request.user, action="api_import_mapping", object_id=imp.pk,
+                                params=params, error=BooksError):  # fmt: skip
+                books_imports.statement_import_set_mapping(
+                    statement_import=imp, mapping=data, place=place, save_as=save_as
+                )
+        return Response(ImportSerializer(_import(request, pk)).data)
+
+
+# --- Categories ---------------------------------------------------------------------------------------------
+
+
+def _rule_learned(user, entry: Entry) -> CategoryRule | None:
+    pattern = learned_pattern(entry.description)
+    return CategoryRule.objects.filter(user=user, pattern=pattern).first() if pattern else None
+
+
+class EntryCategory(APIView):
+    """Move one of your expenses to another category, as its page does: the ledger moves its amount between
+    the two expense accounts. With `learn`, later imports of the same payee go there too (a rule)."""
+
+    @extend_schema(parameters=[IDEMPOTENCY], request=RecategoriseSerializer, responses=RecategorisedSerializer)
+    def post(self, request, pk):
+        key = _key(request)
+        data = _valid(RecategoriseSerializer, request.data)
+        entry = _entry(request, pk)
+        # The service keeps the key itself: a replay changes nothing and answers as the first call did.
+        category_rules.entry_recategorise(
+            user=request.user, entry=entry, category=data["category"], learn=data["learn"], idempotency_key=key
+        )
+        entry = _entry(request, pk)
+        rule = _rule_learned(request.user, entry) if data["learn"] else None
+        return Response(RecategorisedSerializer({"entry": entry, "rule": rule}).data)
+
+
+class CategoryRules(ListAPIView):
+    """GET: your category rules (added by you or learned), newest first. POST: add one; the next imports use it."""
+
+    serializer_class = CategoryRuleSerializer
+    pagination_class = NewestFirst
+
+    def get_queryset(self):
+        return CategoryRule.objects.filter(user=self.request.user).order_by()
+
+    @extend_schema(
+        parameters=[IDEMPOTENCY],
+        request=CategoryRuleCreateSerializer,
+        responses={201: OpenApiResponse(CategoryRuleSerializer, description="The rule (also on a replay of the key).")},
+    )
+    def post(self, request):
+        key = _key(request)
+        data = _valid(CategoryRuleCreateSerializer, request.data)
+        rule = keyed_create(
+            request, key, action="api_category_rule_add", object_id=None, params=data, error=BooksError,
+            queryset=CategoryRule.objects.filter(user=request.user),
+            create=lambda: category_rules.category_rule_add(
+                user=request.user, pattern=data["pattern"], category=data["category"]
+            ),
+        )  # fmt: skip
+        return Response(CategoryRuleSerializer(rule).data, status=201)
+
+
+class CategoryRuleDetail(APIView):
+    """DELETE one of your category rules; entries already categorised keep their category."""
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="Deleted.")})
+    def delete(self, request, pk):
+        rule = CategoryRule.objects.filter(user=request.user, pk=pk).first()
+        if rule is None:
+            raise NotFound
+        category_rules.category_rule_delete(rule=rule)
+        return Response(status=204)
+
+
+# --- Budget and forecast ------------------------------------------------------------------------------------
+
+
+class Forecast(APIView):
+    """The next 90 days' expected PKR in and out (outstanding invoices weighted by each client's record,
+    escrow releases, recurring items, budgets) and the week-by-week balance: the forecast page's figures.
+    Estimates at today's reference rates."""
+
+    @extend_schema(responses=ForecastSerializer)
+    def get(self, request):
+        today = timezone.localdate()
+        items = books_selectors.forecast(user=request.user, today=today)
+        opening = books_selectors.pkr_cash_minor(user=request.user)
+        weeks = books_selectors.forecast_weeks(items, today=today, opening_minor=opening)
+        body = {"today": today, "opening_minor": opening, "items": items, "weeks": weeks}
+        return Response(ForecastSerializer(body).data)
+
+
 class BudgetView(APIView):
     """This month's budget per expense category beside what was spent; PUT sets every category at once."""
 
@@ -202,91 +313,6 @@ class BudgetView(APIView):
         amounts = {category: data.get(category, 0) for category in BudgetSetSerializer().fields}
         books_services.budgets_set(user=request.user, amounts=amounts)
         return self._answer(request)
-
-
-# --- Tax ----------------------------------------------------------------------------------------------------
-
-
-def _fiscal_year(label: str) -> str:
-    """As the tax pages allow: a year with rules, or a later one up to next fiscal year (rules carried forward)."""
-    try:
-        parsed = tax_rules.parse_label(label)
-        if parsed is None:
-            raise NotFound
-        today = timezone.localdate()
-        next_year = tax_rules.fiscal_year_label(tax_rules.fiscal_year(today).ends + timedelta(days=1))
-        if parsed not in tax_rules.RULES and parsed > max(next_year, tax_rules.known_years()[-1]):
-            raise NotFound
-        tax_rules.year_basis(parsed)
-    except (ValueError, OverflowError, tax_rules.UnknownFiscalYear):
-        raise NotFound from None
-    return parsed
-
-
-class TaxEstimate(APIView):
-    """The fiscal year's tax estimate, as the tax page shows it. An estimate from published rates, not advice."""
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "fiscal_year", {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}$"}, OpenApiParameter.PATH,
-                description="July to June, e.g. 2025-26.",
-            )
-        ],
-        responses=TaxEstimateSerializer,
-    )  # fmt: skip
-    def get(self, request, fiscal_year):
-        est = tax_selectors.estimate(user=request.user, fy=_fiscal_year(fiscal_year), today=timezone.localdate())
-        withheld = est.withheld_154a_minor + est.withheld_153_minor
-        summary = {
-            "fiscal_year": est.fy.label,
-            "starts": est.fy.starts,
-            "ends": est.fy.ends,
-            "as_of": est.as_of,
-            "rules_from": est.basis.rules_from,
-            "rules_carried_forward": est.basis.carried_forward,
-            "income": {
-                "export_income_minor": est.export_income_minor,
-                "domestic_income_minor": est.domestic_income_minor,
-                "total_minor": est.export_income_minor + est.domestic_income_minor,
-            },
-            "expenses_minor": est.expenses_minor,
-            "total_tax_minor": est.total_tax_minor,
-            "withheld": {
-                "withheld_154a_minor": est.withheld_154a_minor,
-                "withheld_153_minor": est.withheld_153_minor,
-                "total_minor": withheld,
-            },
-            "still_due_minor": est.export_still_due_minor + est.domestic_due_minor,
-            "projected_tax_minor": est.projected_tax_minor,
-            "set_aside_minor": est.set_aside_minor,
-            "months_left": est.months_left,
-            "entries_missing_a_rate": est.missing_rate,
-            "disclaimer": str(tax_rules.DISCLAIMER),
-        }
-        return Response(TaxEstimateSerializer(summary).data)
-
-
-class Remittances(ListAPIView):
-    """Your remittances, newest first, with PRC number, purpose code and what each may keep in foreign currency."""
-
-    serializer_class = RemittanceSerializer
-    pagination_class = NewestFirst
-
-    def get_queryset(self):
-        return books_selectors.remittances(user=self.request.user)
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        if page:
-            # The retention allowance is per calendar month: count every remittance of the page's months.
-            first = min(r.received_on for r in page).replace(day=1)
-            last = books_selectors.month_end(max(r.received_on for r in page))
-            months = list(books_selectors.remittances(user=self.request.user, start=first, end=last))
-            may_retain = {r.pk: r.may_retain for r in tax_selectors.with_retention(months)}
-            for remittance in page:
-                remittance.may_retain = may_retain.get(remittance.pk)
-        return page
 
 
 # --- Messages -----------------------------------------------------------------------------------------------

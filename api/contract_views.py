@@ -84,7 +84,8 @@ class MilestoneSubmit(APIView):
         responses=MilestoneSerializer,
     )
     def post(self, request, pk):
-        data = _valid(SubmitUploadSerializer, request)
+        multipart = request.content_type.startswith("multipart/")
+        data = _valid(SubmitUploadSerializer if multipart else SubmitSerializer, request)
         milestone = _milestone(request, pk)
         contract_services.milestone_submit(
             milestone=milestone, freelancer=request.user, message=data["message"], file=data.get("file")

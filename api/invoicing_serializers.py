@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers import NO_NUL, TEXT_PATTERN, DecimalString, MinorMoneyField
-from invoicing.models import InvoiceState, MethodKind
+from invoicing.models import InvoiceState, MethodKind, RecurringFrequency
 from ledger.money import CURRENCY_CHOICES, from_minor
 from payouts.models import BankAccountKind
 
@@ -123,6 +123,7 @@ class InvoiceSerializer(serializers.Serializer):
 
 class InvoiceDetailSerializer(InvoiceSerializer):
     notes = serializers.CharField()
+    reminders_enabled = serializers.BooleanField(help_text="Reminder and late-fee e-mails are sent.")
     lines = InvoiceLineSerializer(many=True, read_only=True)
     taxes = InvoiceTaxSerializer(many=True, read_only=True)
     payments = InvoicePaymentSerializer(many=True, read_only=True)
@@ -149,6 +150,10 @@ class InvoiceCreateSerializer(serializers.Serializer):
     notes = Optional(max_length=2000)
 
 
+class RemindersSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField(help_text="Send the reminder and late-fee e-mails for this invoice.")
+
+
 class InvoiceListQuerySerializer(serializers.Serializer):
     state = serializers.ChoiceField(
         choices=InvoiceState.values, required=False, help_text="Only invoices in this state."
@@ -169,6 +174,58 @@ class PaymentCreateSerializer(serializers.Serializer):
 class CreditNoteCreateSerializer(serializers.Serializer):
     amount = DecimalString(whole_digits=10, decimal_places=2, help_text="In the invoice's currency.")
     reason = Text(max_length=2000)
+
+
+# --- Recurring invoices ------------------------------------------------------------------------------------
+
+
+class RecurringLineSerializer(serializers.Serializer):
+    description = serializers.CharField()
+    quantity = serializers.CharField(help_text="A decimal string.")
+    unit_price = serializers.CharField(help_text="A decimal string in the template's currency.")
+
+
+class RecurringTaxSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    rate_percent = serializers.CharField(source="rate", help_text="A decimal string.")
+
+
+class RecurringSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    client = serializers.IntegerField(source="client_id")
+    client_name = serializers.CharField(source="client.name")
+    currency = serializers.CharField()
+    frequency = serializers.CharField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(allow_null=True)
+    max_count = serializers.IntegerField(allow_null=True)
+    terms_days = serializers.IntegerField()
+    lines = RecurringLineSerializer(many=True)
+    taxes = RecurringTaxSerializer(many=True)
+    notes = serializers.CharField()
+    payment_method = serializers.IntegerField(source="payment_method_id", allow_null=True)
+    issued_count = serializers.IntegerField()
+    next_run_date = serializers.DateField(allow_null=True, help_text="When the next invoice goes out.")
+    active = serializers.BooleanField(help_text="False once stopped or finished.")
+    created_at = serializers.DateTimeField()
+
+
+class RecurringCreateSerializer(serializers.Serializer):
+    client = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="One of your direct clients' ids.")
+    title = Text(max_length=120)
+    currency = serializers.ChoiceField(choices=CURRENCIES)
+    frequency = serializers.ChoiceField(choices=RecurringFrequency.values)
+    start_date = serializers.DateField(help_text="The first invoice goes out on this day.")
+    end_date = serializers.DateField(required=False, allow_null=True, default=None,
+                                     help_text="No invoice after this day.")  # fmt: skip
+    max_count = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True, default=None)
+    terms_days = serializers.IntegerField(min_value=0, max_value=365, default=15)
+    lines = serializers.ListField(child=LineInputSerializer(), min_length=1, max_length=50)
+    taxes = serializers.ListField(child=TaxInputSerializer(), max_length=MAX_TAXES, required=False, default=list)
+    notes = Optional(max_length=2000)
+    payment_method = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True,
+                                              default=None, help_text="Your payment instructions' id.")  # fmt: skip
 
 
 # --- Payouts -----------------------------------------------------------------------------------------------

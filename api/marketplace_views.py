@@ -4,18 +4,21 @@ an offer is its two parties'); anyone else gets a 404 problem."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import NotFound, ValidationError
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services as account_services
-from accounts.models import Skill
+from accounts.models import FreelancerProfile, Skill
 from api.idempotency import keyed_create
 from api.pagination import NewestFirst
+from api.profile_serializers import SLUG_PATTERN
 from api.serializers import (
     DeclineSerializer,
+    InvitationSerializer,
+    InviteSerializer,
     JobCreateSerializer,
     MyJobSerializer,
     OfferSerializer,
@@ -23,10 +26,11 @@ from api.serializers import (
     ProposalSerializer,
 )
 from api.views import IDEMPOTENCY, _key
+from common.throttles import throttle_hit
 from marketplace import selectors as market
 from marketplace import services as market_services
 from marketplace.errors import MarketplaceError
-from marketplace.models import ContractOffer, Job, JobState, Proposal
+from marketplace.models import ContractOffer, Invitation, Job, JobState, Proposal
 
 
 def _valid(serializer_class, request):
@@ -233,3 +237,53 @@ def _offer_answer(accept: bool):
 
 OfferAccept = _offer_answer(True)
 OfferDecline = _offer_answer(False)
+
+
+# --- Invitations -----------------------------------------------------------------------------------------
+
+
+class Invite(APIView):
+    """Invite the freelancer at this address to one of your open jobs, with an optional message; limited as on
+    the page (`429`). Inviting the same freelancer to the same job again is a 409."""
+
+    @extend_schema(
+        parameters=[
+            IDEMPOTENCY,
+            OpenApiParameter("slug", {"type": "string", "pattern": SLUG_PATTERN}, OpenApiParameter.PATH),
+        ],
+        request=InviteSerializer,
+        responses={201: OpenApiResponse(InvitationSerializer, description="The invitation (also on a replay).")},
+    )
+    def post(self, request, slug):
+        key = _key(request)
+        data = _valid(InviteSerializer, request)
+        profile = FreelancerProfile.objects.filter(slug=slug, user__is_active=True).select_related("user").first()
+        if profile is None:
+            raise NotFound
+        job = _owned_job(request, data["job"])
+        refusal = throttle_hit("invitation", str(request.user.pk))  # the page's limit, counted in the same place
+        if refusal:
+            raise Throttled(wait=refusal.retry_after, detail=_("You are sending invitations too quickly."))
+        invitation = keyed_create(
+            request, key, action="api_invitation_send", object_id=profile.pk, params=data, error=MarketplaceError,
+            queryset=_invitations(),
+            create=lambda: market_services.invitation_send(
+                job=job, client=request.user, freelancer=profile.user, message=data["message"]
+            ),
+        )  # fmt: skip
+        return Response(InvitationSerializer(_invitations().get(pk=invitation.pk)).data, status=201)
+
+
+def _invitations():
+    return Invitation.objects.select_related("job__client__client_profile")
+
+
+class MyInvitations(ListAPIView):
+    """The invitations you received (as a freelancer) to jobs still open that you have not proposed on yet, as
+    your proposals page lists them; newest first."""
+
+    serializer_class = InvitationSerializer
+    pagination_class = NewestFirst
+
+    def get_queryset(self):
+        return market.freelancer_invitations(self.request.user).order_by()

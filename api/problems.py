@@ -24,6 +24,24 @@ DOMAIN_ERRORS = (ContractError, MarketplaceError, InvoicingError, PayoutError, M
 PROBLEM_STATUSES = (400, 401, 403, 404, 409, 415, 429)
 
 
+class Refused(exceptions.APIException):
+    """A rule beyond what the schema states refused a well-formed request (a slug taken, an image that is not
+    one): a 409 problem, with the page's field messages in `errors` when there are some. Nothing was saved."""
+
+    status_code = status.HTTP_409_CONFLICT
+
+    def __init__(self, detail=None, *, errors: dict | None = None):
+        super().__init__(detail or _("The request was refused; nothing was changed."))
+        self.errors = errors
+
+
+def refused_by(error) -> Refused:
+    """A Django ValidationError (a model's full_clean, a page form's checks) as a 409 problem."""
+    fields = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+    messages = [message for items in fields.values() for message in items]
+    return Refused(" ".join(messages), errors={field: list(items) for field, items in fields.items()})
+
+
 def _titles() -> dict[int, str]:
     return {
         400: _("Invalid request"),
@@ -77,7 +95,7 @@ def exception_handler(exc, context):
         body = problem(400, _("Some fields are not valid."), errors=_field_errors(exc.detail))
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else str(response.data)
-        body = problem(response.status_code, str(detail))
+        body = problem(response.status_code, str(detail), errors=getattr(exc, "errors", None))
     problem_response = Response(body, status=response.status_code, content_type=PROBLEM_CONTENT_TYPE)
     for header, value in response.items():
         problem_response[header] = value

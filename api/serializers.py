@@ -152,12 +152,27 @@ def DecimalString(*, whole_digits: int, decimal_places: int, **kwargs) -> serial
     return Field(max_digits=whole_digits + decimal_places, decimal_places=decimal_places, **kwargs)
 
 
+class Upload(serializers.FileField):
+    """A file part; a multipart part sent without a file name is taken as the file's bytes all the same. What
+    the file must hold (a receipt's type, a statement's columns) is the service's to check (a 409)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_empty_file=True, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            data = SimpleUploadedFile("upload", data.encode("utf-8", "surrogatepass"))
+        return super().to_internal_value(data)
+
+
 class SubmitSerializer(serializers.Serializer):
     message = Text(max_length=5000)
 
 
 class SubmitUploadSerializer(SubmitSerializer):
-    file = serializers.FileField(required=False)
+    file = Upload(required=False)
 
 
 class ChangesSerializer(serializers.Serializer):
@@ -307,3 +322,22 @@ class OfferSerializer(serializers.Serializer):
     amount = MoneyField(amount="amount")
     state = serializers.CharField()
     created_at = serializers.DateTimeField()
+
+
+class InvitationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    job = serializers.IntegerField(source="job_id")
+    job_title = serializers.CharField(source="job.title")
+    # The client's name as the proposals page shows it, never an e-mail address.
+    client = serializers.SerializerMethodField()
+    message = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    def get_client(self, invitation) -> str:
+        profile = getattr(invitation.job.client, "client_profile", None)
+        return profile.name if profile else ""
+
+
+class InviteSerializer(serializers.Serializer):
+    job = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="One of your open jobs' ids.")
+    message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="", validators=[NO_NUL])

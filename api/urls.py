@@ -1,7 +1,17 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import books_views, contract_views, invoicing_views, marketplace_views, problems, views
+from api import (
+    books_views,
+    contract_views,
+    invoicing_views,
+    marketplace_views,
+    problems,
+    profile_views,
+    recurring_views,
+    tax_views,
+    views,
+)
 
 app_name = "api"
 
@@ -11,6 +21,12 @@ urlpatterns = [
     path("token/", views.token_page, name="api_token"),
     path("jobs/", views.JobSearch.as_view(), name="api_jobs"),
     path("freelancers/", views.FreelancerSearch.as_view(), name="api_freelancers"),
+    path("freelancers/<slug:slug>/", profile_views.PublicProfile.as_view(), name="api_freelancer"),
+    path("freelancers/<slug:slug>/invite/", marketplace_views.Invite.as_view(), name="api_freelancer_invite"),
+    path("profile/", profile_views.OwnProfile.as_view(), name="api_profile"),
+    path("profile/portfolio/", profile_views.Portfolio.as_view(), name="api_portfolio"),
+    path("profile/portfolio/<int:pk>/", profile_views.PortfolioItemDetail.as_view(), name="api_portfolio_item"),
+    path("invitations/", marketplace_views.MyInvitations.as_view(), name="api_invitations"),
     path("wallet/", views.Balances.as_view(), name="api_wallet"),
     path("contracts/", views.Contracts.as_view(), name="api_contracts"),
     path("contracts/<int:pk>/", views.ContractDetail.as_view(), name="api_contract"),
@@ -53,6 +69,10 @@ urlpatterns = [
         "invoices/<int:pk>/credit-notes/", invoicing_views.InvoiceCreditNotes.as_view(), name="api_invoice_credit_notes"
     ),
     path("invoices/<int:pk>/pdf/", invoicing_views.InvoicePdf.as_view(), name="api_invoice_pdf"),
+    path("invoices/<int:pk>/reminders/", recurring_views.InvoiceReminders.as_view(), name="api_invoice_reminders"),
+    path("recurring-invoices/", recurring_views.RecurringInvoices.as_view(), name="api_recurring_invoices"),
+    path("recurring-invoices/<int:pk>/", recurring_views.RecurringDetail.as_view(), name="api_recurring_invoice"),
+    path("recurring-invoices/<int:pk>/stop/", recurring_views.RecurringStop.as_view(), name="api_recurring_stop"),
     path("bank-accounts/", invoicing_views.BankAccounts.as_view(), name="api_bank_accounts"),
     path("withdrawals/", invoicing_views.Withdrawals.as_view(), name="api_withdrawals"),
     path("withdrawals/<int:pk>/", invoicing_views.WithdrawalDetail.as_view(), name="api_withdrawal"),
@@ -68,9 +88,16 @@ urlpatterns = [
     path("books/income/", books_views.IncomeAdd.as_view(), name="api_book_income_add"),
     path("books/imports/", books_views.ImportAdd.as_view(), name="api_book_import_add"),
     path("books/imports/<int:pk>/", books_views.ImportDetail.as_view(), name="api_book_import"),
+    path("books/imports/<int:pk>/columns/", books_views.ImportColumns.as_view(), name="api_book_import_columns"),
+    path("books/entries/<int:pk>/category/", books_views.EntryCategory.as_view(), name="api_book_entry_category"),
+    path("books/category-rules/", books_views.CategoryRules.as_view(), name="api_book_category_rules"),
+    path("books/category-rules/<int:pk>/", books_views.CategoryRuleDetail.as_view(), name="api_book_category_rule"),
     path("books/budget/", books_views.BudgetView.as_view(), name="api_book_budget"),
-    path("tax/remittances/", books_views.Remittances.as_view(), name="api_tax_remittances"),
-    re_path(r"^tax/(?P<fiscal_year>[^/]+)/$", books_views.TaxEstimate.as_view(), name="api_tax_estimate"),
+    path("books/forecast/", books_views.Forecast.as_view(), name="api_book_forecast"),
+    path("tax/remittances/", tax_views.Remittances.as_view(), name="api_tax_remittances"),
+    path("tax/remittances/<int:pk>/", tax_views.RemittanceDetail.as_view(), name="api_tax_remittance"),
+    path("tax/status/", tax_views.TaxStatus.as_view(), name="api_tax_status"),
+    re_path(r"^tax/(?P<fiscal_year>[^/]+)/$", tax_views.TaxEstimate.as_view(), name="api_tax_estimate"),
     path("conversations/", books_views.Conversations.as_view(), name="api_conversations"),
     path(
         "conversations/<int:pk>/messages/",

@@ -350,6 +350,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.problems.document_problems",
+        "api.links.document_links",
     ],
 }
 

@@ -333,12 +333,18 @@ def remittances_missing_prc(*, user) -> QuerySet:
 def with_retention(items: list) -> list:
     """Annotate each remittance with `may_retain` (in its currency) under the SBP rule: within a calendar
     month the allowance is max(50% of proceeds, min(proceeds, USD 5,000)); each remittance may keep what
-    the month's allowance grew by when it arrived. Non-USD proceeds are measured in USD through PKR rates."""
+    the month's allowance grew by when it arrived. Non-USD proceeds are measured in USD through PKR rates.
+    A remittance from before any rule in rules.FCY_RETENTION gets None."""
     ordered = sorted(items, key=lambda r: (r.received_on, r.pk))
     rates = RateBook({r.currency for r in ordered} | {"USD"})
     month_total: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for remittance in ordered:
-        rule = rules.retention_rule(remittance.received_on)
+        try:
+            rule = rules.retention_rule(remittance.received_on)
+        except LookupError:
+            # Before the first rule we know of: no figure rather than a wrong one (or a failed page).
+            remittance.may_retain = remittance.retention_rule = None
+            continue
         amount = remittance.amount
         if remittance.currency == rule.floor_currency:
             in_floor = amount

@@ -5,8 +5,9 @@ content types, headers, bodies) and that invalid requests are refused."""
 import pytest
 import schemathesis
 from django.core import signals
+from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
@@ -60,3 +61,51 @@ def test_every_operation_conforms_to_the_schema(live_schema, demo_token, mode):
         except Unsatisfiable:
             # No parameter or body to make invalid (GET /api/wallet/): nothing to send in this mode.
             assert mode is GenerationMode.NEGATIVE, operation.label
+
+
+def test_stateful_sequences_conform_to_the_schema(live_schema, demo_token):
+    # Sequences of calls that follow the schema's OpenAPI links (api/links.py) and the links schemathesis infers:
+    # what one call creates, the next reads or acts on. Driven as a hypothesis state machine, as above, not by the
+    # pytest loader. The token is an auth provider, so the auth checks know it is a real one.
+    @live_schema.auth()
+    class DemoToken:
+        def get(self, case, context):
+            return demo_token
+
+        def set(self, case, data, context):
+            case.headers = {**(case.headers or {}), "Authorization": f"Token {data}"}
+
+    class Sequences(live_schema.as_state_machine()):
+        def setup(self):
+            # Each sequence starts from the demo data and empty rate-limit counters: hypothesis replays a sequence
+            # and needs the same answers, whatever ran before it.
+            cache.clear()
+            self.savepoint = transaction.savepoint()
+
+        def teardown(self):
+            transaction.savepoint_rollback(self.savepoint)
+
+        def before_call(self, case):
+            if case.query:
+                case.query.pop("cursor", None)  # opaque; a made-up one is rightly a 400
+
+        def get_call_kwargs(self, case):
+            return {"headers": {"Accept-Encoding": "identity"}}
+
+    Sequences.run(
+        settings=settings(
+            max_examples=30,
+            stateful_step_count=8,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+
+
+def test_the_schema_links_what_a_create_answers_to_what_acts_on_it(client, db):
+    schema = client.get("/api/schema/?format=json").json()
+    links = schema["paths"]["/api/invoices/"]["post"]["responses"]["201"]["links"]
+    assert links["ReadInvoice"] == {"operationId": "invoices_retrieve", "parameters": {"id": "$response.body#/id"}}
+    portfolio = schema["paths"]["/api/profile/portfolio/"]["post"]["responses"]["201"]["links"]
+    assert set(portfolio) == {"ReadPortfolioItem", "DeletePortfolioItem"}
