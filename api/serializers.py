@@ -1,6 +1,7 @@
 """Read shapes of the API. Money is a decimal string plus its currency, never a float."""
 
 from django.db import DatabaseError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -152,14 +153,27 @@ def DecimalString(*, whole_digits: int, decimal_places: int, **kwargs) -> serial
     return Field(max_digits=whole_digits + decimal_places, decimal_places=decimal_places, **kwargs)
 
 
+_SEVERAL = object()
+
+
 class Upload(serializers.FileField):
     """A file part; a multipart part sent without a file name is taken as the file's bytes all the same. What
     the file must hold (a receipt's type, a statement's columns) is the service's to check (a 409)."""
 
+    default_error_messages = {"several": _("Send one file in this field, not several.")}
+
     def __init__(self, **kwargs):
         super().__init__(allow_empty_file=True, **kwargs)
 
+    def get_value(self, dictionary):
+        # The schema states one file: the same part sent twice breaks it (a 400), whichever of the two would win.
+        if hasattr(dictionary, "getlist") and len(dictionary.getlist(self.field_name)) > 1:
+            return _SEVERAL
+        return super().get_value(dictionary)
+
     def to_internal_value(self, data):
+        if data is _SEVERAL:
+            self.fail("several")
         if isinstance(data, str):
             from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -249,3 +249,15 @@ def test_a_remittance_from_before_any_retention_rule_has_no_figure_not_a_500(api
     assert api.get("/api/tax/remittances/").json()["results"][0]["may_retain"] is None
     client.force_login(freelancer)
     assert client.get("/books/remittances/").status_code == 200
+
+
+def test_a_statement_sent_twice_in_one_request_is_refused_and_nothing_is_imported(api, freelancer):
+    api.force_authenticate(freelancer)
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="file"\r\n\r\nDate,Amount\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="file"\r\n\r\nother\r\n--b--\r\n'
+    )
+    response = api.generic("POST", "/api/books/imports/", body, content_type="multipart/form-data; boundary=b",
+                           HTTP_IDEMPOTENCY_KEY=key())  # fmt: skip
+    assert response.status_code == 400 and "one file" in response.content.decode()
+    assert not StatementImport.objects.exists()
