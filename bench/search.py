@@ -151,6 +151,12 @@ def seed() -> None:
                 [jthrough(job_id=j.pk, skill_id=s) for j in jobs for s in rng.sample(skills, 2)], batch_size=batch * 4
             )
         print(f"  {min(N, first + CHUNK):,} of {N:,} rows ({time.perf_counter() - started:.0f}s)", flush=True)
+    finish_seed(in_sql)
+    print(f"seeded {N} freelancers and {N} jobs in {time.perf_counter() - started:.0f}s")
+
+
+def finish_seed(in_sql: bool) -> None:
+    """Texts drawn in SQL (large sizes), then the search documents, then statistics."""
     if in_sql:
         fill_texts_in_sql()
     # The search documents, computed in bulk exactly as marketplace.search does row by row.
@@ -175,14 +181,13 @@ def seed() -> None:
                WHERE s.pid = p.id"""
         )
         cursor.execute("VACUUM ANALYZE") if connection.connection.autocommit else cursor.execute("ANALYZE")
-    print(f"seeded {N} freelancers and {N} jobs in {time.perf_counter() - started:.0f}s")
 
 
 def fill_texts_in_sql() -> None:
     """Headlines, bios, job titles and descriptions drawn by PostgreSQL: word i of the vocabulary (by rank) with
     probability about 1/i, the same shape of text as sentence() writes, in seconds instead of an hour."""
     draw = (
-        "array_to_string(ARRAY(SELECT (%(v)s)[least({size}, floor(exp(random() * ln({size} + 1)))::int)] "
+        "array_to_string(ARRAY(SELECT (%(v)s::text[])[least({size}, floor(exp(random() * ln({size} + 1)))::int)] "
         "FROM generate_series(1, {n}) g WHERE g > 0 AND {row} IS NOT NULL), ' ')"
     )
     size = len(VOCABULARY)
@@ -212,6 +217,8 @@ def main():
     call_command("migrate", verbosity=0)
     if not User.objects.filter(email="bench0@bench.kamai").exists():
         seed()
+    elif Job.objects.filter(search_vector__isnull=True).exists():  # a seed stopped before its last step
+        finish_seed(N > SQL_TEXT_ABOVE)
     rng = random.Random(11)
     skills = list(Skill.objects.all())
     profiles = list(FreelancerProfile.objects.filter(user__email__startswith="bench").order_by("?")[:RUNS])
