@@ -24,15 +24,20 @@ CHAINS: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = {
         "PublishJob": ("/api/jobs/{id}/publish/", "post"),
         "CloseJob": ("/api/jobs/{id}/close/", "post"),
         "JobProposals": ("/api/jobs/{id}/proposals/", "get"),
+        "ReadJob": ("/api/jobs/{id}/", "get"),
+        "EditJob": ("/api/jobs/{id}/", "patch"),
     },
     ("/api/jobs/{id}/proposals/", "post", "201"): {
         "ShortlistProposal": ("/api/proposals/{id}/shortlist/", "post"),
         "DeclineProposal": ("/api/proposals/{id}/decline/", "post"),
         "HireProposal": ("/api/proposals/{id}/hire/", "post"),
+        "EditProposal": ("/api/proposals/{id}/", "patch"),
+        "WithdrawProposal": ("/api/proposals/{id}/withdraw/", "post"),
     },
     ("/api/proposals/{id}/hire/", "post", "201"): {
         "AcceptOffer": ("/api/offers/{id}/accept/", "post"),
         "DeclineOffer": ("/api/offers/{id}/decline/", "post"),
+        "WithdrawOffer": ("/api/offers/{id}/withdraw/", "post"),
     },
     ("/api/profile/portfolio/", "post", "201"): {
         "ReadPortfolioItem": ("/api/profile/portfolio/{id}/", "get"),
