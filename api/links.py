@@ -46,8 +46,12 @@ CHAINS: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = {
     ("/api/books/expenses/", "post", "201"): {
         "ReadEntry": ("/api/books/entries/{id}/", "get"),
         "RecategoriseExpense": ("/api/books/entries/{id}/category/", "post"),
+        "RemoveEntry": ("/api/books/entries/{id}/remove/", "post"),
     },
-    ("/api/books/income/", "post", "201"): {"ReadEntry": ("/api/books/entries/{id}/", "get")},
+    ("/api/books/income/", "post", "201"): {
+        "ReadEntry": ("/api/books/entries/{id}/", "get"),
+        "RemoveEntry": ("/api/books/entries/{id}/remove/", "post"),
+    },
     ("/api/books/imports/", "post", "201"): {
         "ReadImport": ("/api/books/imports/{id}/", "get"),
         "MapImportColumns": ("/api/books/imports/{id}/columns/", "post"),

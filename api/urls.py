@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from api import (
+    books_plan_views,
     books_views,
     contract_views,
     invoicing_views,
@@ -102,6 +103,10 @@ urlpatterns = [
     path("books/category-rules/<int:pk>/", books_views.CategoryRuleDetail.as_view(), name="api_book_category_rule"),
     path("books/budget/", books_views.BudgetView.as_view(), name="api_book_budget"),
     path("books/forecast/", books_views.Forecast.as_view(), name="api_book_forecast"),
+    path("books/entries/<int:pk>/remove/", books_plan_views.EntryRemove.as_view(), name="api_book_entry_remove"),
+    path("books/recurring/", books_plan_views.RecurringItems.as_view(), name="api_book_recurring"),
+    path("books/reconcile/", books_plan_views.MatchProposals.as_view(), name="api_book_reconcile"),
+    path("books/reconcile/decide/", books_plan_views.MatchDecide.as_view(), name="api_book_reconcile_decide"),
     path("tax/remittances/", tax_views.Remittances.as_view(), name="api_tax_remittances"),
     path("tax/remittances/<int:pk>/", tax_views.RemittanceDetail.as_view(), name="api_tax_remittance"),
     path("tax/status/", tax_views.TaxStatus.as_view(), name="api_tax_status"),
