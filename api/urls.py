@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 from api import (
     books_plan_views,
     books_views,
+    client_profile_views,
     contract_views,
     invoicing_views,
     marketplace_edit_views,
@@ -26,6 +27,9 @@ urlpatterns = [
     path("freelancers/<slug:slug>/", profile_views.PublicProfile.as_view(), name="api_freelancer"),
     path("freelancers/<slug:slug>/invite/", marketplace_views.Invite.as_view(), name="api_freelancer_invite"),
     path("profile/", profile_views.OwnProfile.as_view(), name="api_profile"),
+    path("profile/photo/", client_profile_views.FreelancerProfilePhoto.as_view(), name="api_profile_photo"),
+    path("client-profile/", client_profile_views.OwnClientProfile.as_view(), name="api_client_profile"),
+    path("client-profile/photo/", client_profile_views.ClientProfilePhoto.as_view(), name="api_client_profile_photo"),
     path("profile/portfolio/", profile_views.Portfolio.as_view(), name="api_portfolio"),
     path("profile/portfolio/<int:pk>/", profile_views.PortfolioItemDetail.as_view(), name="api_portfolio_item"),
     path("invitations/", marketplace_views.MyInvitations.as_view(), name="api_invitations"),
