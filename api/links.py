@@ -64,6 +64,11 @@ CHAINS: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = {
         "RecordPrc": ("/api/tax/remittances/{id}/", "patch"),
     },
     ("/api/tax/remittances/{id}/", "patch", "200"): {"ReadRemittance": ("/api/tax/remittances/{id}/", "get")},
+    ("/api/webhooks/", "post", "201"): {
+        "ReadWebhookEndpoint": ("/api/webhooks/{id}/", "get"),
+        "WebhookDeliveries": ("/api/webhooks/{id}/deliveries/", "get"),
+        "DeleteWebhookEndpoint": ("/api/webhooks/{id}/", "delete"),
+    },
 }
 
 

@@ -14,6 +14,7 @@ from api import (
     recurring_views,
     tax_views,
     views,
+    webhook_views,
 )
 
 app_name = "api"
@@ -121,6 +122,11 @@ urlpatterns = [
         books_views.ConversationMessages.as_view(),
         name="api_conversation_messages",
     ),
+    # Webhooks
+    path("webhooks/", webhook_views.Endpoints.as_view(), name="api_webhooks"),
+    path("webhooks/<int:pk>/", webhook_views.EndpointDetail.as_view(), name="api_webhook"),
+    path("webhooks/<int:pk>/deliveries/", webhook_views.EndpointDeliveries.as_view(), name="api_webhook_deliveries"),
+    path("webhook-deliveries/<int:pk>/resend/", webhook_views.DeliveryResend.as_view(), name="api_webhook_resend"),
     # Last: any other /api/ address answers a 404 problem, not the HTML page.
     re_path(r"^[\s\S]*$", problems.not_found, name="api_not_found"),  # any path, newlines included
 ]
