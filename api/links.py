@@ -24,15 +24,20 @@ CHAINS: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = {
         "PublishJob": ("/api/jobs/{id}/publish/", "post"),
         "CloseJob": ("/api/jobs/{id}/close/", "post"),
         "JobProposals": ("/api/jobs/{id}/proposals/", "get"),
+        "ReadJob": ("/api/jobs/{id}/", "get"),
+        "EditJob": ("/api/jobs/{id}/", "patch"),
     },
     ("/api/jobs/{id}/proposals/", "post", "201"): {
         "ShortlistProposal": ("/api/proposals/{id}/shortlist/", "post"),
         "DeclineProposal": ("/api/proposals/{id}/decline/", "post"),
         "HireProposal": ("/api/proposals/{id}/hire/", "post"),
+        "EditProposal": ("/api/proposals/{id}/", "patch"),
+        "WithdrawProposal": ("/api/proposals/{id}/withdraw/", "post"),
     },
     ("/api/proposals/{id}/hire/", "post", "201"): {
         "AcceptOffer": ("/api/offers/{id}/accept/", "post"),
         "DeclineOffer": ("/api/offers/{id}/decline/", "post"),
+        "WithdrawOffer": ("/api/offers/{id}/withdraw/", "post"),
     },
     ("/api/profile/portfolio/", "post", "201"): {
         "ReadPortfolioItem": ("/api/profile/portfolio/{id}/", "get"),
@@ -41,8 +46,12 @@ CHAINS: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = {
     ("/api/books/expenses/", "post", "201"): {
         "ReadEntry": ("/api/books/entries/{id}/", "get"),
         "RecategoriseExpense": ("/api/books/entries/{id}/category/", "post"),
+        "RemoveEntry": ("/api/books/entries/{id}/remove/", "post"),
     },
-    ("/api/books/income/", "post", "201"): {"ReadEntry": ("/api/books/entries/{id}/", "get")},
+    ("/api/books/income/", "post", "201"): {
+        "ReadEntry": ("/api/books/entries/{id}/", "get"),
+        "RemoveEntry": ("/api/books/entries/{id}/remove/", "post"),
+    },
     ("/api/books/imports/", "post", "201"): {
         "ReadImport": ("/api/books/imports/{id}/", "get"),
         "MapImportColumns": ("/api/books/imports/{id}/columns/", "post"),
@@ -55,6 +64,11 @@ CHAINS: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = {
         "RecordPrc": ("/api/tax/remittances/{id}/", "patch"),
     },
     ("/api/tax/remittances/{id}/", "patch", "200"): {"ReadRemittance": ("/api/tax/remittances/{id}/", "get")},
+    ("/api/webhooks/", "post", "201"): {
+        "ReadWebhookEndpoint": ("/api/webhooks/{id}/", "get"),
+        "WebhookDeliveries": ("/api/webhooks/{id}/deliveries/", "get"),
+        "DeleteWebhookEndpoint": ("/api/webhooks/{id}/", "delete"),
+    },
 }
 
 

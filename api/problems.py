@@ -17,9 +17,19 @@ from ledger.errors import LedgerError
 from marketplace.errors import MarketplaceError
 from messaging.errors import MessagingError
 from payouts.errors import PayoutError
+from webhooks.errors import WebhookError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
-DOMAIN_ERRORS = (ContractError, MarketplaceError, InvoicingError, PayoutError, MessagingError, BooksError, LedgerError)
+DOMAIN_ERRORS = (
+    ContractError,
+    MarketplaceError,
+    InvoicingError,
+    PayoutError,
+    MessagingError,
+    BooksError,
+    LedgerError,
+    WebhookError,
+)
 # The statuses every operation may answer with a problem (documented for each one by `document_problems`).
 PROBLEM_STATUSES = (400, 401, 403, 404, 409, 415, 429)
 

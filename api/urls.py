@@ -2,15 +2,19 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from api import (
+    books_plan_views,
     books_views,
+    client_profile_views,
     contract_views,
     invoicing_views,
+    marketplace_edit_views,
     marketplace_views,
     problems,
     profile_views,
     recurring_views,
     tax_views,
     views,
+    webhook_views,
 )
 
 app_name = "api"
@@ -24,6 +28,9 @@ urlpatterns = [
     path("freelancers/<slug:slug>/", profile_views.PublicProfile.as_view(), name="api_freelancer"),
     path("freelancers/<slug:slug>/invite/", marketplace_views.Invite.as_view(), name="api_freelancer_invite"),
     path("profile/", profile_views.OwnProfile.as_view(), name="api_profile"),
+    path("profile/photo/", client_profile_views.FreelancerProfilePhoto.as_view(), name="api_profile_photo"),
+    path("client-profile/", client_profile_views.OwnClientProfile.as_view(), name="api_client_profile"),
+    path("client-profile/photo/", client_profile_views.ClientProfilePhoto.as_view(), name="api_client_profile_photo"),
     path("profile/portfolio/", profile_views.Portfolio.as_view(), name="api_portfolio"),
     path("profile/portfolio/<int:pk>/", profile_views.PortfolioItemDetail.as_view(), name="api_portfolio_item"),
     path("invitations/", marketplace_views.MyInvitations.as_view(), name="api_invitations"),
@@ -48,16 +55,23 @@ urlpatterns = [
     path("disputes/<int:pk>/", contract_views.DisputeDetail.as_view(), name="api_dispute"),
     path("disputes/<int:pk>/evidence/", contract_views.EvidenceAdd.as_view(), name="api_evidence_add"),
     path("jobs/mine/", marketplace_views.MyJobs.as_view(), name="api_my_jobs"),
+    path("jobs/<int:pk>/", marketplace_edit_views.JobDetail.as_view(), name="api_job"),
     path("jobs/<int:pk>/publish/", marketplace_views.JobPublish.as_view(), name="api_job_publish"),
     path("jobs/<int:pk>/close/", marketplace_views.JobClose.as_view(), name="api_job_close"),
     path("jobs/<int:pk>/proposals/", marketplace_views.JobProposals.as_view(), name="api_job_proposals"),
     path("proposals/mine/", marketplace_views.MyProposals.as_view(), name="api_my_proposals"),
+    path("proposals/<int:pk>/", marketplace_edit_views.ProposalDetail.as_view(), name="api_proposal"),
+    path(
+        "proposals/<int:pk>/withdraw/", marketplace_edit_views.ProposalWithdraw.as_view(), name="api_proposal_withdraw"
+    ),
     path("proposals/<int:pk>/shortlist/", marketplace_views.ProposalShortlist.as_view(), name="api_proposal_shortlist"),
     path("proposals/<int:pk>/decline/", marketplace_views.ProposalDecline.as_view(), name="api_proposal_decline"),
     path("proposals/<int:pk>/hire/", marketplace_views.ProposalHire.as_view(), name="api_proposal_hire"),
     path("offers/", marketplace_views.MyOffers.as_view(), name="api_offers"),
     path("offers/<int:pk>/accept/", marketplace_views.OfferAccept.as_view(), name="api_offer_accept"),
     path("offers/<int:pk>/decline/", marketplace_views.OfferDecline.as_view(), name="api_offer_decline"),
+    path("offers/<int:pk>/withdraw/", marketplace_edit_views.OfferWithdraw.as_view(), name="api_offer_withdraw"),
+    path("offers/<int:pk>/review/", marketplace_edit_views.OfferReview.as_view(), name="api_offer_review"),
     # Invoicing and payouts
     path("clients/", invoicing_views.DirectClients.as_view(), name="api_clients"),
     path("invoices/", invoicing_views.Invoices.as_view(), name="api_invoices"),
@@ -94,6 +108,10 @@ urlpatterns = [
     path("books/category-rules/<int:pk>/", books_views.CategoryRuleDetail.as_view(), name="api_book_category_rule"),
     path("books/budget/", books_views.BudgetView.as_view(), name="api_book_budget"),
     path("books/forecast/", books_views.Forecast.as_view(), name="api_book_forecast"),
+    path("books/entries/<int:pk>/remove/", books_plan_views.EntryRemove.as_view(), name="api_book_entry_remove"),
+    path("books/recurring/", books_plan_views.RecurringItems.as_view(), name="api_book_recurring"),
+    path("books/reconcile/", books_plan_views.MatchProposals.as_view(), name="api_book_reconcile"),
+    path("books/reconcile/decide/", books_plan_views.MatchDecide.as_view(), name="api_book_reconcile_decide"),
     path("tax/remittances/", tax_views.Remittances.as_view(), name="api_tax_remittances"),
     path("tax/remittances/<int:pk>/", tax_views.RemittanceDetail.as_view(), name="api_tax_remittance"),
     path("tax/status/", tax_views.TaxStatus.as_view(), name="api_tax_status"),
@@ -104,6 +122,11 @@ urlpatterns = [
         books_views.ConversationMessages.as_view(),
         name="api_conversation_messages",
     ),
+    # Webhooks
+    path("webhooks/", webhook_views.Endpoints.as_view(), name="api_webhooks"),
+    path("webhooks/<int:pk>/", webhook_views.EndpointDetail.as_view(), name="api_webhook"),
+    path("webhooks/<int:pk>/deliveries/", webhook_views.EndpointDeliveries.as_view(), name="api_webhook_deliveries"),
+    path("webhook-deliveries/<int:pk>/resend/", webhook_views.DeliveryResend.as_view(), name="api_webhook_resend"),
     # Last: any other /api/ address answers a 404 problem, not the HTML page.
     re_path(r"^[\s\S]*$", problems.not_found, name="api_not_found"),  # any path, newlines included
 ]
