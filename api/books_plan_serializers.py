@@ -20,8 +20,8 @@ class RecurringItemSerializer(serializers.Serializer):
 class RecurringItemCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["expense", "income"])
     label = Text(max_length=80)
-    category = serializers.ChoiceField(choices=["", *ExpenseCategory.values], required=False, default="",
-                                       help_text="Needed for an expense.")  # fmt: skip
+    category = serializers.ChoiceField(choices=ExpenseCategory.choices, allow_blank=True, required=False,
+                                       default="", help_text="Needed for an expense.")  # fmt: skip
     amount = DecimalString(whole_digits=12, decimal_places=3, help_text="At most the currency's decimals.")
     currency = serializers.ChoiceField(choices=CURRENCIES, default="PKR")
     day_of_month = serializers.IntegerField(min_value=1, max_value=28)

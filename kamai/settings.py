@@ -346,7 +346,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Every currency field offers the same ISO codes: one enum in the schema, not one per field.
-    "ENUM_NAME_OVERRIDES": {"CurrencyEnum": "ledger.money.CURRENCY_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {
+        "CurrencyEnum": "ledger.money.CURRENCY_CHOICES",
+        "ExpenseCategoryEnum": "books.models.ExpenseCategory",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.problems.document_problems",
