@@ -44,6 +44,7 @@ from books import category_rules
 from books import imports as books_imports
 from books import selectors as books_selectors
 from books import services as books_services
+from books import tasks as books_tasks
 from books.categories import learned_pattern
 from books.errors import BooksError
 from books.models import CategoryRule, Entry, EntryKind, StatementImport
@@ -209,6 +210,19 @@ class ImportColumns(APIView):
                 books_imports.statement_import_set_mapping(
                     statement_import=imp, mapping=data, place=place, save_as=save_as
                 )
+        return Response(ImportSerializer(_import(request, pk)).data)
+
+
+class ImportResume(APIView):
+    """Start a stopped background import again, as the import page's "Try again" does: rows already in the
+    books are skipped. An import that is not stopped (still moving, finished, waiting for columns) is a 409."""
+
+    @extend_schema(request=None, responses=ImportSerializer)
+    def post(self, request, pk):
+        imp = _import(request, pk)
+        if not books_selectors.statement_import_stalled(imp):
+            raise BooksError(_("Only a stopped import can be started again; this one is not stopped."))
+        books_tasks.statement_import_resume(statement_import=imp)
         return Response(ImportSerializer(_import(request, pk)).data)
 
 

@@ -103,6 +103,7 @@ urlpatterns = [
     path("books/imports/", books_views.ImportAdd.as_view(), name="api_book_import_add"),
     path("books/imports/<int:pk>/", books_views.ImportDetail.as_view(), name="api_book_import"),
     path("books/imports/<int:pk>/columns/", books_views.ImportColumns.as_view(), name="api_book_import_columns"),
+    path("books/imports/<int:pk>/resume/", books_views.ImportResume.as_view(), name="api_book_import_resume"),
     path("books/entries/<int:pk>/category/", books_views.EntryCategory.as_view(), name="api_book_entry_category"),
     path("books/category-rules/", books_views.CategoryRules.as_view(), name="api_book_category_rules"),
     path("books/category-rules/<int:pk>/", books_views.CategoryRuleDetail.as_view(), name="api_book_category_rule"),

@@ -261,3 +261,22 @@ def test_a_statement_sent_twice_in_one_request_is_refused_and_nothing_is_importe
                            HTTP_IDEMPOTENCY_KEY=key())  # fmt: skip
     assert response.status_code == 400 and "one file" in response.content.decode()
     assert not StatementImport.objects.exists()
+
+
+def test_a_stopped_import_is_started_again_through_the_api(api, freelancer, settings, monkeypatch):
+    from books.models import ImportStatus
+    from books.tests.test_imports import _import_killed_after_one_batch
+
+    imp, age = _import_killed_after_one_batch(freelancer, settings, monkeypatch)
+    api.force_authenticate(freelancer)
+    url = f"/api/books/imports/{imp.pk}/resume/"
+    refused = api.post(url)
+    assert_problem(refused, 409)  # still moving: not stopped yet
+    assert StatementImport.objects.get(pk=imp.pk).status == ImportStatus.RUNNING
+    age(11)
+    assert api.post(url).status_code == 200
+    imp.refresh_from_db()
+    assert imp.status == ImportStatus.DONE and Entry.objects.filter(user=freelancer).count() == 20
+    assert_ledger_clean()
+    api.force_authenticate(stranger())
+    assert_problem(api.post(url), 404)
