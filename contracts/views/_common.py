@@ -13,7 +13,10 @@ from contracts.models import Contract
 
 
 def _contract_for(request, pk) -> Contract:
-    contract = get_object_or_404(Contract.objects.select_related("client", "freelancer"), pk=pk)
+    return _party_or_404(request, get_object_or_404(Contract.objects.select_related("client", "freelancer"), pk=pk))
+
+
+def _party_or_404(request, contract: Contract) -> Contract:
     if not (contract.is_party(request.user) or request.user.is_staff):
         raise Http404
     return contract

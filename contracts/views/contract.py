@@ -20,7 +20,7 @@ from contracts.forms import (
 )
 from contracts.models import Contract, ContractState, ContractVersion
 from contracts.terms import percent
-from contracts.views._common import _contract_for, _room, _run
+from contracts.views._common import _contract_for, _party_or_404, _room, _run
 
 
 @login_required
@@ -74,10 +74,11 @@ def _invitee(request, contract) -> bool:
 
 @login_required
 def contract_detail(request, pk):
-    contract = get_object_or_404(Contract, pk=pk)
+    # One query for the invitation check and the party check alike (the room is read on every visit).
+    contract = get_object_or_404(Contract.objects.select_related("client", "freelancer"), pk=pk)
     if _invitee(request, contract):
         return redirect("contracts:contract_invite", token=contract.invite_token)
-    contract = _contract_for(request, pk)
+    _party_or_404(request, contract)
     return fragments.render_with_part(
         request, "contracts/contract_detail.html", "contracts/_contract_room.html",
         lambda: selectors.contract_room(contract, request.user), page={"contract": contract},
