@@ -74,7 +74,7 @@ def _entries(posted) -> list[Entry]:
             code = chart.parse(account.code)
             if code.role == chart.Role.RECEIVABLE:
                 clients[txn.pk] = code.detail
-            user_id = account.owner_id or (int(code.owner) if code.personal else None)
+            user_id = chart.person_id(account, code)
             if user_id is None:
                 continue
             base = {"user_id": user_id, "occurred_on": on, "transaction_id": txn.pk}

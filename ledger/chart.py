@@ -22,6 +22,17 @@ from django.utils.translation import gettext_lazy as _
 from ledger.models import PLATFORM_BOOK, AccountKind, Code, parse, personal_book  # noqa: F401 (the chart reads codes)
 
 
+def person_id(account, code: Code | None = None) -> int | None:
+    """The user an account belongs to: its owner (wallets, client funds), or the user whose personal book holds
+    it; None for the platform's own accounts. `code` is the account's parsed code, if the caller has it."""
+    if account.owner_id:
+        return account.owner_id
+    if account.book == PLATFORM_BOOK:
+        return None
+    code = code or parse(account.code)
+    return int(code.owner) if code.personal else None
+
+
 class TxnKind(models.TextChoices):
     """Every kind of transaction the ledger holds; `Transaction.kind` takes only these."""
 

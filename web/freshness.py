@@ -4,7 +4,6 @@ every write request the user makes, and every ledger posting to an account the u
 from common import fragments
 from contracts.services import contract_group
 from ledger import chart
-from ledger.models import PLATFORM_BOOK
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -24,15 +23,6 @@ class FreshPartsMiddleware:
         return response
 
 
-def _owner(account) -> int | None:
-    if account.owner_id:
-        return account.owner_id
-    if account.book != PLATFORM_BOOK:
-        code = chart.parse(account.code)
-        return int(code.owner) if code.owner.isdigit() else None
-    return None
-
-
 def _contract(account) -> str | None:
     """The contract room an escrow account's movements show in."""
     ref = account.owner_ref or ""
@@ -40,14 +30,14 @@ def _contract(account) -> str | None:
 
 
 def owners_wanted(legs, kind: str) -> bool:
-    return any(_owner(account) or _contract(account) for account, _minor in legs)
+    return any(chart.person_id(account) or _contract(account) for account, _minor in legs)
 
 
 def postings_made_parts_stale(posted) -> None:
     """A ledger projector (no transaction needed): the owners of the touched accounts see new balances, and
     the parties of a contract whose escrow moved see its room afresh."""
     legs = [account for item in posted for account, _minor in item.legs]
-    fragments.changed_users({_owner(account) for account in legs})
+    fragments.changed_users({chart.person_id(account) for account in legs})
     rooms = sorted({group for group in map(_contract, legs) if group})
     if rooms:
         fragments.changed(*rooms)

@@ -56,9 +56,9 @@ def _wanted(legs, kind: str) -> list[_Projector]:
     return [p for p in _PROJECTORS if p.wants is None or p.wants(legs, kind)]
 
 
-def _project(posted: list, projectors=None) -> None:
+def _project(posted: list) -> None:
     """Each projector gets the transactions it wants (all of them, for one registered without `wants`)."""
-    for projector in _PROJECTORS if projectors is None else projectors:
+    for projector in _PROJECTORS:
         mine = posted if projector.wants is None else [p for p in posted if projector.wants(p.legs, p.transaction.kind)]
         if mine:
             projector.project(mine)
@@ -165,7 +165,8 @@ def _post_one_pg(prep: _Prepared) -> Transaction:
         status, pk, info = sql.post_one(values, legs, now)
         if status == "ok":
             row = _row(prep, values, pk, now)
-            _project([Posted(row, prep.legs)], wanted)
+            for projector in wanted:  # `wants` already said yes to this one transaction
+                projector.project([Posted(row, prep.legs)])
             return row
     if status == "replay":
         if info != prep.fingerprint:
