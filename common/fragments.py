@@ -1,18 +1,21 @@
-"""Rendered page parts kept in the cache (Redis in production), so a page is not rebuilt on every request
-while nothing it shows has changed.
+"""Rendered pages kept in the cache (Redis in production), so a page is not rebuilt on every request while
+nothing it shows has changed.
 
-Public parts (home, job and freelancer search) are cached for anonymous visitors only; signed-in people get
-them fresh. Personal parts (`per_user=True`: wallet, statements, books, tax) are cached per user and per
-CSRF cookie (so a form token in the part is always the reader's own). A part's key is its name, the language
-and the full path with its query; it carries the generation of every group it depends on ("jobs",
-"freelancers"; a personal part also "user:<id>" and "people"), and whatever changes a group calls
-`changed(group)`, which gives the group a new generation, so the next request renders afresh: services for
-the public groups; for a user's group every write request they make (web.freshness.FreshPartsMiddleware),
-every ledger posting to an account they own (web.freshness, registered in web.apps) and every change to
-their book entries (books.month_totals); a staff member's write request renews "people", every personal
-part. Generations are random, so a generation the cache dropped can never match an old part. `changed`
-takes effect at once and again after the database commit (a reader between the two may have cached the old
-state). Every part also expires after `seconds` (relative times such as "posted 5 minutes ago", a change
+Public pages (home, job and freelancer search, public profiles) are kept for anonymous visitors only, one
+copy shared by all of them; signed-in people get them fresh. Personal pages (`per_user=True`: wallet,
+statements, books, tax, the contract room) are kept per user. The whole document is kept, nav included;
+its forms carry a placeholder for the CSRF token, replaced by the reader's own token each time the page is
+served, so no reader ever gets another's token. A page with a flash message to show is never kept. A page's
+key is its name, the reader, the language and the full path with its query; it carries the generation of
+every group it depends on ("jobs", "freelancers"; a personal page also "user:<id>" and "people"), and
+whatever changes a group calls `changed(group)`, which gives the group a new generation, so the next
+request renders afresh: services for the public groups; for a user's group every write request they make
+(web.freshness.FreshPartsMiddleware), every ledger posting to an account they own (web.freshness,
+registered in web.apps), every change to their book entries (books.month_totals) and every message they
+get (the nav's unread count); a staff member's write request renews "people", every personal page.
+Generations are random, so a generation the cache dropped can never match an old page. `changed` takes
+effect at once and again after the database commit (a reader between the two may have cached the old
+state). Every page also expires after `seconds` (relative times such as "posted 5 minutes ago", a change
 no service announced, are at most that old). Writes here are cache writes, never database writes: a GET
 still writes nothing.
 """
@@ -21,14 +24,18 @@ import secrets
 from collections.abc import Callable
 from hashlib import blake2b
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
 PREFIX = "kamai:part:"
+# Stands where a kept page's forms carry the CSRF token (letters and dashes: unchanged by HTML escaping).
+CSRF_PLACEHOLDER = "kamai-csrf-token-placeholder-3d1f9a"
 
 
 def _generation_key(group: str) -> str:
@@ -53,7 +60,31 @@ def _cached(parts: list[str], groups: tuple[str, ...], compute: Callable, second
     return value, False
 
 
-def cached_part(
+def _reader(request, groups: tuple[str, ...], per_user: bool):
+    """(reader, groups) when this request may be served a kept page, else None: anonymous visitors share
+    public pages, a signed-in user has their own personal pages, and a page with a message to show (the
+    flash after a form) is never kept."""
+    if request.user.is_authenticated:
+        if not per_user:
+            return None
+        reader, groups = str(request.user.pk), (*groups, user_group(request.user.pk), "people")
+    elif per_user:
+        return None
+    else:
+        reader = ""
+    if len(messages.get_messages(request)):
+        return None
+    return reader, groups
+
+
+def csrf_placeholder(request) -> dict:
+    """Context processor: while a page is rendered to be kept, its forms carry a placeholder where the
+    reader's CSRF token goes; `cached_page` puts this request's token in when it serves the page, so one
+    kept copy serves every cookie (and never hands out another reader's token)."""
+    return {"csrf_token": CSRF_PLACEHOLDER} if getattr(request, "_kamai_keeping_page", False) else {}
+
+
+def cached_page(
     request,
     name: str,
     render: Callable[[], str],
@@ -61,23 +92,27 @@ def cached_part(
     groups: tuple[str, ...] = (),
     per_user: bool = False,
     seconds: int = 60,
-):
-    """The HTML `render()` returns, from the cache when the same reader asked for it before and none of its
-    groups changed since: anonymous visitors share public parts; personal parts are each user's own."""
-    reader = ""
-    if request.user.is_authenticated:
-        if not per_user:
-            return render()
-        csrf = request.META.get("CSRF_COOKIE")
-        if not csrf:  # a token rendered now will come with a new cookie: nothing to share yet
-            return render()
-        groups = (*groups, user_group(request.user.pk), "people")
-        reader = f"{request.user.pk}:{csrf}"
-    elif per_user:
-        return render()
+) -> HttpResponse:
+    """The page `render()` returns (the whole HTML document), from the cache when the same reader asked for
+    it before and none of its groups changed since: anonymous visitors share public pages; personal pages
+    (`per_user`) are each user's own. Anyone else gets it rendered afresh."""
+    found = _reader(request, groups, per_user)
+    if found is None:
+        return HttpResponse(render())
+    reader, groups = found
+
+    def keep() -> str:
+        request._kamai_keeping_page = True
+        try:
+            return str(render())
+        finally:
+            request._kamai_keeping_page = False
+
     parts = [name, reader, translation.get_language() or "", request.get_full_path()]
-    html, _hit = _cached(parts, groups, lambda: str(render()), seconds)
-    return mark_safe(html)  # noqa: S308 - HTML a template rendered, stored by this module
+    html, _hit = _cached(parts, groups, keep, seconds)
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return HttpResponse(html)
 
 
 def cached_for_user(user, name: str, compute: Callable, *, seconds: int = 60):
@@ -89,11 +124,16 @@ def cached_for_user(user, name: str, compute: Callable, *, seconds: int = 60):
 def render_with_part(request, template: str, part: str, context: Callable[[], dict], *, page: dict | None = None,
                      **options):  # fmt: skip
     """Render `template` (a page whose content block is `{{ content }}`) around the part `part` rendered from
-    `context()`, which runs only when the cache has no current copy; `page` is what the page's other blocks
-    (its title) need. `options` as for cached_part (name defaults to the part's template)."""
+    `context()`; the whole page is kept as `cached_page` says, and `context()` runs only when the cache has
+    no current copy. `page` is what the page's other blocks (its title) need. `options` as for cached_page
+    (name defaults to the part's template)."""
     options.setdefault("name", part)
-    content = cached_part(request, render=lambda: render_to_string(part, context(), request), **options)
-    return render(request, template, {**(page or {}), "content": content})
+
+    def whole() -> str:
+        content = mark_safe(render_to_string(part, context(), request))  # noqa: S308 - a template's output
+        return render_to_string(template, {**(page or {}), "content": content}, request)
+
+    return cached_page(request, render=whole, **options)
 
 
 def changed_users(user_ids) -> None:

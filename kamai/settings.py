@@ -126,6 +126,7 @@ TEMPLATES = [
                 "web.context_processors.navigation",
                 "web.context_processors.csp_nonce",
                 "messaging.context_processors.unread",
+                "common.fragments.csrf_placeholder",  # last: a kept page's forms carry a placeholder token
             ],
         },
     },
@@ -157,7 +158,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, used by login rate limiting; Redis when available so limits hold across processes --
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "kamai.cache.RedisCache", "LOCATION": REDIS_URL}}
     # Sessions read from Redis, written through to the database (a signed-in page no longer reads the table).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:

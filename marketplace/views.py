@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,11 +55,13 @@ def _search_context(request, form, page) -> dict:
 
 
 def job_search(request):
-    content = fragments.cached_part(request, "job_search", lambda: _job_search_content(request), groups=("jobs",))
-    return render(request, "marketplace/job_search.html", {"content": content})
+    return fragments.render_with_part(
+        request, "marketplace/job_search.html", "marketplace/_job_search_content.html",
+        lambda: _job_search_context(request), name="job_search", groups=("jobs",),
+    )  # fmt: skip
 
 
-def _job_search_content(request) -> str:
+def _job_search_context(request) -> dict:
     form = JobSearchForm(request.GET or None)
     page = None
     if form.is_bound and form.is_valid():
@@ -79,7 +80,7 @@ def _job_search_content(request) -> str:
         page = selectors.search_jobs(filters, page=request.GET.get("page", 1))
     elif not form.is_bound:
         page = selectors.search_jobs(selectors.JobFilters(sort="newest"), page=1)
-    return render_to_string("marketplace/_job_search_content.html", _search_context(request, form, page), request)
+    return _search_context(request, form, page)
 
 
 def _visible_job(request, pk) -> Job:
@@ -323,13 +324,13 @@ def my_proposals(request):
 
 
 def freelancer_search(request):
-    content = fragments.cached_part(
-        request, "freelancer_search", lambda: _freelancer_search_content(request), groups=("freelancers",)
-    )
-    return render(request, "marketplace/freelancer_search.html", {"content": content})
+    return fragments.render_with_part(
+        request, "marketplace/freelancer_search.html", "marketplace/_freelancer_search_content.html",
+        lambda: _freelancer_search_context(request), name="freelancer_search", groups=("freelancers",),
+    )  # fmt: skip
 
 
-def _freelancer_search_content(request) -> str:
+def _freelancer_search_context(request) -> dict:
     form = FreelancerSearchForm(request.GET or None)
     page = None
     if form.is_bound and form.is_valid():
@@ -349,9 +350,7 @@ def _freelancer_search_content(request) -> str:
         page = selectors.search_freelancers(filters, page=request.GET.get("page", 1))
     elif not form.is_bound:
         page = selectors.search_freelancers(selectors.FreelancerFilters(), page=1)
-    return render_to_string(
-        "marketplace/_freelancer_search_content.html", _search_context(request, form, page), request
-    )
+    return _search_context(request, form, page)
 
 
 @login_required

@@ -6,7 +6,6 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
@@ -21,13 +20,11 @@ logger = logging.getLogger(__name__)
 
 
 def home(request):
-    def content():
-        freelancers = featured_freelancers(day=timezone.localdate(), limit=6)
-        return render_to_string("web/_home_content.html", {"freelancers": freelancers}, request)
-
-    return render(
-        request, "web/home.html", {"content": fragments.cached_part(request, "home", content, groups=("freelancers",))}
-    )
+    return fragments.render_with_part(
+        request, "web/home.html", "web/_home_content.html",
+        lambda: {"freelancers": featured_freelancers(day=timezone.localdate(), limit=6)},
+        name="home", groups=("freelancers",),
+    )  # fmt: skip
 
 
 @login_required

@@ -196,3 +196,75 @@ def test_a_public_profile_is_cached_for_visitors_until_the_freelancer_edits_it(c
     freelancer_profile_update(profile=user.freelancer_profile, display_name="Bilal Ahmed", headline="Python and Go")
     assert "Python and Go" in client.get(path).content.decode()
     assert client.get("/f/no-such-freelancer/").status_code == 404
+
+
+# --- Whole pages: the CSRF token, flash messages, the Redis client ----------------------------------------
+
+
+def _form_token(html: str) -> str:
+    return html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+
+
+def test_a_kept_page_carries_each_readers_own_csrf_token(client):
+    from django.test import Client
+
+    from common.fragments import CSRF_PLACEHOLDER
+
+    make_job(title="Django shop for a bakery")
+    first = client.get("/jobs/?q=django").content.decode()
+    other = Client(enforce_csrf_checks=True)
+    count, kept = _queries(other, "/jobs/?q=django")
+    assert count == 0  # served from the kept copy
+    assert CSRF_PLACEHOLDER not in first and CSRF_PLACEHOLDER not in kept
+    token = _form_token(kept)
+    # The other visitor's token works with their own cookie (their language switch goes through) ...
+    answer = other.post("/i18n/setlang/", {"language": "ur", "next": "/", "csrfmiddlewaretoken": token})
+    assert answer.status_code == 302
+    # ... while the first visitor's token is refused with the other's cookie.
+    stranger = other.post("/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": _form_token(first)})
+    assert stranger.status_code == 403
+
+
+def test_a_personal_page_is_kept_for_a_new_csrf_cookie_too(client):
+    from django.test import Client
+
+    user = make_freelancer()
+    _signed_in(client, user)
+    first_count, _first = _queries(client, "/wallet/")
+    again_count, _again = _queries(client, "/wallet/")
+    other_browser = Client()
+    other_browser.force_login(user)  # the same person on their phone: another session, another CSRF cookie
+    phone_count, phone = _queries(other_browser, "/wallet/")
+    assert again_count < first_count and phone_count == again_count
+    assert other_browser.cookies.get("csrftoken")  # the served page gave the phone its own cookie
+    assert 'name="csrfmiddlewaretoken"' in phone
+
+
+def test_a_page_with_a_message_to_show_is_neither_kept_nor_served_from_the_cache(client):
+    from django.urls import reverse
+
+    user = make_freelancer()
+    _signed_in(client, user)
+    client.get("/books/")
+    data = {"key": "flash-1", "occurred_on": "2025-07-03", "amount": "1500", "currency": "PKR",
+            "category": "internet", "place": "cash", "note": "PTCL"}  # fmt: skip
+    response = client.post(reverse("books:expense_add"), data, follow=True)
+    page = response.content.decode()
+    assert 'class="messages"' in page and "PTCL" in page
+    later = client.get("/books/").content.decode()
+    assert 'class="messages"' not in later and "PTCL" in later  # the message was shown once, not kept
+
+
+def test_the_redis_cache_reuses_one_client():
+    import os
+
+    from kamai.cache import RedisCache
+
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("needs Redis (REDIS_URL)")
+    cache = RedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": "kamai-test-one-client"})
+    cache.set("value", {"n": 1}, 30)
+    assert cache.get("value") == {"n": 1} and cache.get_many(["value", "none"]) == {"value": {"n": 1}}
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    cache.delete("value")
+    assert cache.get("value") is None
