@@ -8,11 +8,6 @@ from django.db.models import Prefetch
 from accounts.models import ClientProfile, FreelancerProfile, PortfolioItem
 
 
-def freelancer_public_head(*, slug: str) -> dict | None:
-    """What a public profile page's head shows (its title and description), or None for no such profile."""
-    return FreelancerProfile.objects.filter(slug=slug, user__is_active=True).values("display_name", "headline").first()
-
-
 def freelancer_public_profile(*, slug: str) -> FreelancerProfile:
     """The profile shown at /f/<slug>/, with skills and portfolio in two extra queries."""
     return (

@@ -60,6 +60,14 @@ def _cached(parts: list[str], groups: tuple[str, ...], compute: Callable, second
     return value, False
 
 
+class Answer(Exception):  # noqa: N818 - not an error: a page's answer other than itself
+    """Raised by a page's render to answer with `response` instead (a redirect); that answer is never kept."""
+
+    def __init__(self, response: HttpResponse):
+        super().__init__(response)
+        self.response = response
+
+
 def _reader(request, groups: tuple[str, ...], per_user: bool):
     """(reader, groups) when this request may be served a kept page, else None: anonymous visitors share
     public pages, a signed-in user has their own personal pages, and a page with a message to show (the
@@ -98,7 +106,10 @@ def cached_page(
     (`per_user`) are each user's own. Anyone else gets it rendered afresh."""
     found = _reader(request, groups, per_user)
     if found is None:
-        return HttpResponse(render())
+        try:
+            return HttpResponse(render())
+        except Answer as answer:
+            return answer.response
     reader, groups = found
 
     def keep() -> str:
@@ -109,7 +120,10 @@ def cached_page(
             request._kamai_keeping_page = False
 
     parts = [name, reader, translation.get_language() or "", request.get_full_path()]
-    html, _hit = _cached(parts, groups, keep, seconds)
+    try:
+        html, _hit = _cached(parts, groups, keep, seconds)
+    except Answer as answer:
+        return answer.response
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     return HttpResponse(html)
@@ -125,13 +139,14 @@ def render_with_part(request, template: str, part: str, context: Callable[[], di
                      **options):  # fmt: skip
     """Render `template` (a page whose content block is `{{ content }}`) around the part `part` rendered from
     `context()`; the whole page is kept as `cached_page` says, and `context()` runs only when the cache has
-    no current copy. `page` is what the page's other blocks (its title) need. `options` as for cached_page
-    (name defaults to the part's template)."""
+    no current copy. `page` is what the page's other blocks (its title) need; without it they see the part's
+    context. `options` as for cached_page (name defaults to the part's template)."""
     options.setdefault("name", part)
 
     def whole() -> str:
-        content = mark_safe(render_to_string(part, context(), request))  # noqa: S308 - a template's output
-        return render_to_string(template, {**(page or {}), "content": content}, request)
+        values = context()
+        content = mark_safe(render_to_string(part, values, request))  # noqa: S308 - a template's output
+        return render_to_string(template, {**(values if page is None else page), "content": content}, request)
 
     return cached_page(request, render=whole, **options)
 

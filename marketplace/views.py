@@ -484,16 +484,17 @@ def client_dashboard_context(user) -> dict:
 
 def freelancer_public(request, slug):
     """A freelancer's public profile and latest visible reviews (accounts' profile, the marketplace's reviews: the
-    page lives above both). Visitors get the cached part; one short query gives the title and the 404 check."""
-    head = account_selectors.freelancer_public_head(slug=slug)
-    if head is None:
-        raise Http404
+    page lives above both). Visitors get the kept page without a query; it is renewed by any profile change
+    ("freelancers") and by staff writes ("people": an account switched off by staff)."""
 
     def context():
-        profile = account_selectors.freelancer_public_profile(slug=slug)
+        try:
+            profile = account_selectors.freelancer_public_profile(slug=slug)
+        except FreelancerProfile.DoesNotExist:
+            raise Http404 from None
         return {"profile": profile, "reviews": selectors.visible_reviews_of(profile.user, limit=5)}
 
     return fragments.render_with_part(
         request, "accounts/freelancer_public.html", "accounts/_freelancer_public_content.html", context,
-        page={"profile": head}, groups=("freelancers",),
+        groups=("freelancers", "people"),
     )  # fmt: skip

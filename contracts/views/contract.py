@@ -74,15 +74,21 @@ def _invitee(request, contract) -> bool:
 
 @login_required
 def contract_detail(request, pk):
-    # One query for the invitation check and the party check alike (the room is read on every visit).
-    contract = get_object_or_404(Contract.objects.select_related("client", "freelancer"), pk=pk)
-    if _invitee(request, contract):
-        return redirect("contracts:contract_invite", token=contract.invite_token)
-    _party_or_404(request, contract)
+    """The contract room. Whenever it is built, one query reads the contract for the invitation and party
+    checks alike; a kept room is its own user's (fragments keys personal pages by user), renewed by every
+    contract event (parties change only through one) and by staff writes ("people": staff rights taken away),
+    so a kept room is served without a query."""
+
+    def context():
+        contract = get_object_or_404(Contract.objects.select_related("client", "freelancer"), pk=pk)
+        if _invitee(request, contract):
+            raise fragments.Answer(redirect("contracts:contract_invite", token=contract.invite_token))
+        _party_or_404(request, contract)
+        return selectors.contract_room(contract, request.user)
+
     return fragments.render_with_part(
-        request, "contracts/contract_detail.html", "contracts/_contract_room.html",
-        lambda: selectors.contract_room(contract, request.user), page={"contract": contract},
-        groups=(services.contract_group(contract.pk),), per_user=True,
+        request, "contracts/contract_detail.html", "contracts/_contract_room.html", context,
+        groups=(services.contract_group(pk),), per_user=True,
     )  # fmt: skip
 
 

@@ -186,16 +186,47 @@ def test_a_contract_room_shows_what_the_other_party_did(client):
     assert 'class="danger">Refund to client' not in theirs and 'class="danger">Refund to client' in funded
 
 
+def test_a_kept_contract_room_is_never_served_to_a_stranger(client):
+    from django.test import Client
+
+    from contracts.tests.helpers import fixed_contract
+
+    contract = fixed_contract(amounts=("300",))
+    room = f"/contracts/{contract.pk}/"
+    freelancer = _signed_in(client, contract.freelancer)
+    freelancer.get(room)
+    count, _kept = _queries(freelancer, room)
+    assert count <= 2  # the user (and the connection's health check): no contract query for a kept room
+    stranger = _signed_in(Client(), make_freelancer())
+    assert stranger.get(room).status_code == 404
+    assert Client().get(room).status_code == 302  # anonymous: to the login page
+
+
 def test_a_public_profile_is_cached_for_visitors_until_the_freelancer_edits_it(client):
     user = make_freelancer(headline="Django developer", name="Bilal Ahmed")
     path = f"/f/{user.freelancer_profile.slug}/"
     first_count, first = _queries(client, path)
     again_count, again = _queries(client, path)
-    assert "Bilal Ahmed" in first and again_count == 1 < first_count  # only the title's query and 404 check
+    assert "Bilal Ahmed" in first and again_count == 0 < first_count
     assert "<title>Bilal Ahmed" in again
     freelancer_profile_update(profile=user.freelancer_profile, display_name="Bilal Ahmed", headline="Python and Go")
     assert "Python and Go" in client.get(path).content.decode()
     assert client.get("/f/no-such-freelancer/").status_code == 404
+
+
+def test_a_profile_staff_switch_off_is_gone_after_their_next_write(client):
+    from django.test import Client
+
+    from accounts.tests.factories import UserFactory
+
+    user = make_freelancer(name="Sana Mir")
+    path = f"/f/{user.freelancer_profile.slug}/"
+    assert "Sana Mir" in client.get(path).content.decode()
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True))
+    type(user).objects.filter(pk=user.pk).update(is_active=False)  # as the admin's change form saves it ...
+    staff.post("/i18n/setlang/", {"language": "en"})  # ... within a staff write request
+    assert client.get(path).status_code == 404
 
 
 # --- Whole pages: the CSRF token, flash messages, the Redis client ----------------------------------------
