@@ -49,10 +49,12 @@ def _statement_rows(account: Account, opening: int, postings):
 
 @login_required
 def statement(request, account_id: int):
-    """Latest postings first; ?before= and ?after= carry a signed cursor (?after=start is the oldest page)."""
-    account = _own_account(request, account_id)
+    """Latest postings first; ?before= and ?after= carry a signed cursor (?after=start is the oldest page). The
+    ownership check runs whenever the page is built; a kept page is its own user's (an account's owner never
+    changes), so it is served without a query."""
 
     def context():
+        account = _own_account(request, account_id)
         page = selectors.account_statement_page(
             account=account, after=request.GET.get("after"), before=request.GET.get("before"), size=STATEMENT_PAGE_SIZE
         )
@@ -64,8 +66,7 @@ def statement(request, account_id: int):
         return {"account": account, "page": page, "rows": rows}
 
     return fragments.render_with_part(
-        request, "ledger/statement.html", "ledger/_statement_content.html", context, page={"account": account},
-        per_user=True,
+        request, "ledger/statement.html", "ledger/_statement_content.html", context, per_user=True,
     )  # fmt: skip
 
 
