@@ -40,6 +40,12 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers for each site")
     parser.add_argument("--port", type=int, default=8101, help="Kamai's port; the hello site uses the next one")
     parser.add_argument("--pages", default="", help="comma-separated page names to run (default: all)")
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="also drive each page with a new query parameter on every request, so no kept page answers: the "
+        "cost of building it",
+    )
     return parser.parse_args()
 
 
@@ -213,11 +219,14 @@ def wait_ready(port: int, headers: dict, process: subprocess.Popen) -> None:
 RESULT = re.compile(r"WRK_RESULT (.*)")
 
 
-def drive(wrk: str, port: int, path: str, headers: dict, duration: int, connections: int) -> dict:
+def drive(wrk: str, port: int, path: str, headers: dict, duration: int, connections: int, fresh=False) -> dict:
+    env = {**os.environ, "WRK_FRESH": "1" if fresh else "0"}
     cmd = [wrk, "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(BENCH / "wrk_report.lua")]
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]
-    output = subprocess.run([*cmd, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True)
+    output = subprocess.run(
+        [*cmd, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True, env=env
+    )
     match = RESULT.search(output.stdout)
     if match is None:
         raise SystemExit(f"wrk said:\n{output.stdout}\n{output.stderr}")
@@ -274,6 +283,11 @@ def main() -> None:
             result.update(name=name, path=path, status=status)
             results.append(result)
             print(f"{name}: {result['rps']:,.1f} req/s (HTTP {status})", flush=True)
+            if ARGS.misses:
+                missed = drive(wrk, ARGS.port, path, headers, ARGS.duration, ARGS.connections, fresh=True)
+                missed.update(name=f"{name} (built, no kept page)", path=path, status=status)
+                results.append(missed)
+                print(f"{missed['name']}: {missed['rps']:,.1f} req/s", flush=True)
         load_after = os.getloadavg()
     finally:
         stop(kamai)
@@ -307,9 +321,13 @@ def print_table(baseline: dict, results: list[dict], load_before, load_after) ->
             f"| {r['name']} `{r['path']}`{status} | {r['rps']:,.1f} | {r['p50']:,.0f} / {r['p95']:,.0f} / "
             f"{r['p99']:,.0f} | {r['errors']} | {r['rps'] / baseline['rps']:.4f} |"
         )
-    shares = sorted(r["rps"] / baseline["rps"] for r in results)
-    if shares:
-        print(f"\nmedian share of hello: {shares[len(shares) // 2]:.4f}; lowest: {shares[0]:.4f}")
+    for label, chosen in (("", [r for r in results if "(built" not in r["name"]]),
+                          (" (built, no kept page)", [r for r in results if "(built" in r["name"]])):  # fmt: skip
+        shares = sorted(r["rps"] / baseline["rps"] for r in chosen)
+        if shares:
+            middle = len(shares) // 2
+            median = shares[middle] if len(shares) % 2 else (shares[middle - 1] + shares[middle]) / 2
+            print(f"\nmedian share of hello{label}: {median:.4f}; lowest: {shares[0]:.4f}")
 
 
 def fmt_load(load) -> str:
