@@ -34,8 +34,9 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 PREFIX = "kamai:part:"
-# Stands where a kept page's forms carry the CSRF token (letters and dashes: unchanged by HTML escaping).
-CSRF_PLACEHOLDER = "kamai-csrf-token-placeholder-3d1f9a"
+# Stands where a kept page's forms carry the CSRF token. Marked safe, so templates write it as it is, while the
+# same text in anything a user wrote is escaped (its "<" becomes "&lt;") and can never be taken for it.
+CSRF_PLACEHOLDER = mark_safe("<kamai-csrf-token/>")
 
 
 def _generation_key(group: str) -> str:

@@ -2,6 +2,8 @@
 nothing they show changed, rendered afresh as soon as a service changes it, never for signed-in people, and
 one copy per language and query."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -254,6 +256,18 @@ def test_a_kept_page_carries_each_readers_own_csrf_token(client):
     # ... while the first visitor's token is refused with the other's cookie.
     stranger = other.post("/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": _form_token(first)})
     assert stranger.status_code == 403
+
+
+def test_text_like_the_placeholder_in_a_profile_stays_text(client):
+    from common.fragments import CSRF_PLACEHOLDER
+
+    user = make_freelancer(headline=f"Django {CSRF_PLACEHOLDER} developer", name="Usman Tariq")
+    path = f"/f/{user.freelancer_profile.slug}/"
+    client.get(path)
+    kept = client.get(path).content.decode()
+    assert "Django &lt;kamai-csrf-token/&gt; developer" in kept
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', kept)
+    assert tokens and all(len(token) == 64 and token.isalnum() for token in tokens)
 
 
 def test_a_personal_page_is_kept_for_a_new_csrf_cookie_too(client):
