@@ -8,6 +8,7 @@ Only table names and placeholders are ever interpolated into the SQL text.
 
 import threading
 from contextlib import contextmanager
+from functools import cache
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -26,7 +27,9 @@ TRANSACTION_TYPES = ["text", "text", "text", "text", "text", "text", "bigint", "
 CHUNK = 500
 
 
+@cache
 def _pg() -> bool:
+    """Whether the database is PostgreSQL: fixed for the process, and asked several times a posting."""
     return connection.vendor == "postgresql"
 
 
