@@ -178,14 +178,27 @@ def connect_huey(huey) -> None:
 # --- Ledger ------------------------------------------------------------------------------------------
 
 
+_LEDGER_COUNTERS: dict[str, tuple] = {}
+
+
+def _ledger_counters(kind: str) -> tuple:
+    """The two counters of one transaction kind, looked up once (labels() takes a lock and builds a key on
+    every call, and every single posting is counted)."""
+    counters = _LEDGER_COUNTERS.get(kind)
+    if counters is None:
+        counters = _LEDGER_COUNTERS[kind] = (LEDGER_TRANSACTIONS.labels(kind=kind), LEDGER_POSTINGS.labels(kind=kind))
+    return counters
+
+
 def count_postings(posted) -> None:
     """A ledger projector: counted once the database transaction that wrote them commits."""
     counts = [(p.transaction.kind, len(p.legs)) for p in posted]
 
     def count():
         for kind, legs in counts:
-            LEDGER_TRANSACTIONS.labels(kind=kind).inc()
-            LEDGER_POSTINGS.labels(kind=kind).inc(legs)
+            transactions, postings = _ledger_counters(kind)
+            transactions.inc()
+            postings.inc(legs)
 
     transaction.on_commit(count)
 

@@ -143,8 +143,10 @@ DATABASES = {
     )
 }
 # Behind PgBouncer in transaction mode consecutive queries may run on different server connections, so a
-# named cursor opened by .iterator() could vanish between fetches: turn server-side cursors off.
-if env_bool("DB_PGBOUNCER", False):
+# named cursor opened by .iterator() could vanish between fetches: turn server-side cursors off. The ledger
+# also reads DB_PGBOUNCER: it prepares its one hot statement server-side only on a direct connection.
+DB_PGBOUNCER = env_bool("DB_PGBOUNCER", False)
+if DB_PGBOUNCER:
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions + WAL serialise writers safely (SQLite ignores SELECT ... FOR UPDATE).

@@ -67,6 +67,13 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
 
 def to_minor(amount: Decimal, currency: str) -> int:
     """Exact conversion to integer minor units; refuses amounts finer than the minor unit."""
+    places = MINOR_UNITS.get(currency)
+    if type(amount) is Decimal and places is not None and amount.is_finite():
+        # Every posting comes through here: a Decimal with at most the currency's decimals and 18 digits (far
+        # inside bigint) needs no rounding check, as its exponent already says it is exact.
+        _sign, digits, exponent = amount.as_tuple()
+        if exponent >= -places and len(digits) + exponent + places <= 18:
+            return int(amount.scaleb(places))
     amount = _as_decimal(amount)
     if amount != quantize(amount, currency):
         raise MoneyError(

@@ -56,6 +56,14 @@ def _as_leg(item) -> Leg:
     raise InvalidPostings(f"A posting is (account, amount) or (account, amount, currency), not {item!r}.")
 
 
+def _leg_parts(item) -> tuple:
+    """(account, amount, currency) of a posting; a plain (account, amount) pair without building a Leg."""
+    if type(item) is tuple and len(item) == 2:
+        return item[0], item[1], None
+    leg = _as_leg(item)
+    return leg.account, leg.amount, leg.currency
+
+
 def _load_accounts(refs: Iterable) -> dict:
     """Map each reference (instance, id, code) to an Account, with one query for those not given as rows."""
     refs = list(refs)
@@ -85,8 +93,12 @@ def _load_accounts(refs: Iterable) -> dict:
     return found
 
 
+# Made once: json.dumps with any option builds a new encoder on every call.
+_ENCODE = json.JSONEncoder(sort_keys=True, default=str).encode
+
+
 def _fingerprint(payload: dict) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(_ENCODE(payload).encode()).hexdigest()
 
 
 def _check_key(idempotency_key: str) -> str:
@@ -124,16 +136,18 @@ def _prepare(
 ) -> _Prepared:
     _check_key(idempotency_key)
     _check_text(kind=kind, memo=memo, reference=reference)
-    legs_in = [_as_leg(p) for p in postings]
+    legs_in = [_leg_parts(p) for p in postings]
     if len(legs_in) < 2:
         raise InvalidPostings("A transaction needs at least two postings.")
-    accounts = accounts if accounts is not None else _load_accounts(leg.account for leg in legs_in)
+    if accounts is None and not all(type(ref) is Account and ref.pk is not None for ref, _a, _c in legs_in):
+        accounts = _load_accounts(ref for ref, _amount, _currency in legs_in)
     legs: list[tuple[Account, int]] = []
-    for leg in legs_in:
-        account = accounts[leg.account]
-        if leg.currency is not None and check_currency(leg.currency) != account.currency:
-            raise CurrencyMismatch(f"Account {account.code} is in {account.currency}, not {leg.currency}.")
-        minor = to_minor(leg.amount, account.currency)
+    for ref, amount, currency in legs_in:
+        # A saved Account maps to itself (_load_accounts checked it is saved); skip hashing the model.
+        account = ref if type(ref) is Account else accounts[ref]
+        if currency is not None and check_currency(currency) != account.currency:
+            raise CurrencyMismatch(f"Account {account.code} is in {account.currency}, not {currency}.")
+        minor = to_minor(amount, account.currency)
         if minor == 0:
             raise InvalidPostings(f"A posting to {account.code} has a zero amount.")
         legs.append((account, minor))

@@ -1,6 +1,8 @@
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ledger.errors import LedgerError
 from ledger.money import (
@@ -123,3 +125,37 @@ def test_parse_amount_bounds_are_per_field():
     assert parse_amount("5.", "USD") == Decimal("5.00") and parse_amount(".5", "USD") == Decimal("0.50")
     with pytest.raises(MoneyError, match="The most this field takes is 500"):
         parse_amount("501", "USD", max_amount=Decimal(500))
+
+
+st_places = [0, 1, 2, 3, 8, -3]
+
+
+def _to_minor_by_rounding(amount, currency: str) -> int:
+    """to_minor as it was before its shortcut for plain Decimals: the reference the shortcut must match."""
+    if amount != quantize(amount, currency):
+        raise MoneyError("finer than the minor unit")
+    return int(Decimal(amount).scaleb(MINOR_UNITS[currency]))
+
+
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False, places=None)
+    | st.integers(-(10**20), 10**20).map(lambda n: Decimal(n).scaleb(-st_places[n % len(st_places)])),
+    st.sampled_from(sorted(MINOR_UNITS)),
+)
+def test_to_minor_shortcut_agrees_with_rounding_check(amount, currency):
+    try:
+        expected = _to_minor_by_rounding(amount, currency)
+    except (MoneyError, InvalidOperation):
+        with pytest.raises((MoneyError, InvalidOperation)):
+            to_minor(amount, currency)
+        return
+    assert to_minor(amount, currency) == expected
+
+
+def test_to_minor_keeps_trailing_zeros_and_refuses_finer_amounts():
+    assert to_minor(Decimal("12.3400"), "USD") == 1234
+    assert to_minor(Decimal("1E+3"), "PKR") == 100000
+    with pytest.raises(MoneyError):
+        to_minor(Decimal("0.001"), "USD")
+    with pytest.raises(MoneyError):
+        to_minor(Decimal("NaN"), "USD")

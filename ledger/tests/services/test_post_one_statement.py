@@ -38,8 +38,8 @@ def test_a_transfer_no_read_model_wants_is_one_statement_and_its_own_transaction
     deposit(source, "50.00")
     ledger_statements = []
     run = sql._run
-    monkeypatch.setattr(sql, "_run", lambda cursor, query, params: ledger_statements.append(query) or run(
-        cursor, query, params))  # fmt: skip
+    monkeypatch.setattr(sql, "_run", lambda cursor, query, params, **kw: ledger_statements.append(query) or run(
+        cursor, query, params, **kw))  # fmt: skip
     with CaptureQueriesContext(connection) as django_queries:  # the ledger's own cursor is not logged here
         posted = services.post_transaction(
             [(source, Decimal("20.00")), (target, Decimal("-20.00"))], idempotency_key="one:1", kind="test"

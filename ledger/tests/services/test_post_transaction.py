@@ -230,3 +230,18 @@ def test_the_returned_transaction_is_a_saved_immutable_row(bank, wallet):
 
     with pytest.raises(ImmutableRecord):
         posted.save()
+
+
+def test_the_fingerprint_of_given_content_never_changes():
+    """Fingerprints are stored with every transaction: a replay after an upgrade must compute the same one."""
+    from ledger.services.preparing import _fingerprint
+
+    payload = {
+        "kind": "escrow_release",
+        "memo": "Milestone approved — ٹیسٹ",
+        "reference": "milestone:7",
+        "legs": sorted([(12, 10000), (3, -9000), (5, -1000)]),
+        "reverses": None,
+        "fx": {"rate": str(Decimal("278.45500000")), "exchange_rate_id": "4"},
+    }
+    assert _fingerprint(payload) == "0c24556fcfe7eea421fcf546b90babb5dc1ab07b368bdb352683a534fd4ed795"
