@@ -18,10 +18,12 @@ from marketplace import search
 from marketplace.models import (
     BudgetType,
     ContractOffer,
+    FreelancerSkillRank,
     Invitation,
     Job,
     JobState,
     OfferState,
+    OpenJobSkill,
     Proposal,
     ProposalState,
     Review,
@@ -201,8 +203,11 @@ class Recommendation:
         return " · ".join(self.reasons)
 
 
+# Recommendations score at most this many candidates per skill (the newest jobs, the best-rated freelancers
+# with it), read off the per-skill lists in marketplace.candidates: the cost stays flat however many share a skill.
 CANDIDATES = 300
-RECENT_JOBS = 10000
+# Hourly jobs checked for a freelancer's rate: the newest this many in their currency.
+RECENT_HOURLY_JOBS = 1000
 
 
 def _text_hits(queryset, words: list[str], candidate_ids) -> set[int]:
@@ -213,61 +218,83 @@ def _text_hits(queryset, words: list[str], candidate_ids) -> set[int]:
     return set(matched.values_list("id", flat=True))
 
 
-def _skill_overlaps(through, owner_field: str, skill_ids, candidates_qs, *, min_id: int = 0) -> dict[int, int]:
-    """{row id: number of shared skills} for up to CANDIDATES rows of candidates_qs sharing the most skills.
-    Grouped on the link table alone (no join to the big table), newest ids first among equals; the few
-    hundred winners are then checked against candidates_qs."""
+def _per_skill(listing: QuerySet, owner_field: str, skill_ids, order: list[str]) -> set[int]:
+    """The first CANDIDATES owners listed under each skill, in the list's order (one index range each)."""
+    found: set[int] = set()
+    for skill_id in skill_ids:
+        listed = listing.filter(skill_id=skill_id).order_by(*order)
+        found |= set(listed.values_list(owner_field, flat=True)[:CANDIDATES])
+    return found
+
+
+def _skill_overlaps(through, owner_field: str, skill_ids, owner_ids) -> dict[int, int]:
+    """{owner id: number of the skills it has} for the given owners, counted on the link table."""
     rows = (
-        through.objects.filter(skill_id__in=skill_ids, **{f"{owner_field}__gte": min_id})
+        through.objects.filter(skill_id__in=skill_ids, **{f"{owner_field}__in": owner_ids})
         .values(owner_field)
         .annotate(overlap=Count("skill_id"))
-        .order_by("-overlap", f"-{owner_field}")[: CANDIDATES * 2]
+        .values_list(owner_field, "overlap")
     )
-    overlaps = {row[owner_field]: row["overlap"] for row in rows}
-    allowed = set(candidates_qs.filter(pk__in=list(overlaps)).values_list("pk", flat=True))
-    best = sorted(allowed, key=lambda pk: (overlaps[pk], pk), reverse=True)[:CANDIDATES]
-    return {pk: overlaps[pk] for pk in best}
+    return dict(rows)
 
 
 def jobs_for_freelancer(profile: FreelancerProfile, *, limit: int = 10) -> list[Recommendation]:
     """Open public jobs the freelancer has not proposed on, ranked by: shared skills (3 points each), the
     freelancer's hourly rate inside an hourly job's budget (2), words of their headline in the job (2); newest
-    first among equals. Candidates are the 300 jobs sharing most skills among the 10,000 newest open jobs, plus
-    the newest that fit the rate."""
+    first among equals. Candidates are the 300 newest open jobs with each of the freelancer's skills, plus the
+    newest hourly jobs in their currency that fit their rate (or the 300 newest jobs, for a profile with
+    neither)."""
     skill_ids = list(profile.skills.values_list("id", flat=True))
     open_jobs = (
         Job.objects.filter(state=JobState.OPEN, visibility=Visibility.PUBLIC)
         .exclude(client=profile.user)
         .exclude(pk__in=Proposal.objects.filter(freelancer=profile.user).values("job_id"))
     )
-    # Recommendations come from the RECENT_JOBS newest open jobs: old posts are rarely still looking.
-    horizon = list(
-        open_jobs.order_by("-published_at", "-id").values_list("id", flat=True)[RECENT_JOBS - 1 : RECENT_JOBS]
-    )
-    min_id = horizon[0] if horizon else 0
-    overlaps = _skill_overlaps(Job.skills.through, "job_id", skill_ids, open_jobs, min_id=min_id) if skill_ids else {}
+    newest = ["-published_at", "-id"]
+    candidate_ids = _per_skill(OpenJobSkill.objects.all(), "job_id", skill_ids, ["-published_at", "-job_id"])
     rate = profile.hourly_rate_minor
-    fit_q = Q(budget_type=BudgetType.HOURLY, currency=profile.rate_currency) & Q(
-        budget_min_minor__lte=rate if rate is not None else -1, budget_max_minor__gte=rate if rate is not None else -1
-    )
-    candidate_ids = set(overlaps)
     if rate is not None:
-        fitting = open_jobs.filter(fit_q, pk__gte=min_id).order_by("-published_at", "-id")
-        candidate_ids |= set(fitting.values_list("pk", flat=True)[:100])
+        recent_hourly = Job.objects.filter(
+            state=JobState.OPEN,
+            visibility=Visibility.PUBLIC,
+            budget_type=BudgetType.HOURLY,
+            currency=profile.rate_currency,
+        ).order_by(*newest)
+        fitting = open_jobs.filter(
+            pk__in=recent_hourly.values("pk")[:RECENT_HOURLY_JOBS],
+            budget_min_minor__lte=rate,
+            budget_max_minor__gte=rate,
+        )
+        candidate_ids |= set(fitting.order_by(*newest).values_list("pk", flat=True)[:100])
     if not candidate_ids:
-        candidate_ids = set(open_jobs.order_by("-published_at").values_list("pk", flat=True)[:CANDIDATES])
-    fits = (
-        set(Job.objects.filter(fit_q, pk__in=candidate_ids).values_list("pk", flat=True)) if rate is not None else set()
-    )
+        candidate_ids = set(open_jobs.order_by(*newest).values_list("pk", flat=True)[:CANDIDATES])
+    # The lists may lag a moment behind the jobs: every candidate is checked against the job itself.
+    facts = {
+        row[0]: row
+        for row in open_jobs.filter(pk__in=candidate_ids).values_list(
+            "pk", "published_at", "budget_type", "currency", "budget_min_minor", "budget_max_minor"
+        )
+    }
+    candidate_ids = set(facts)
+    overlaps = _skill_overlaps(Job.skills.through, "job_id", skill_ids, candidate_ids) if skill_ids else {}
+
+    def fits(pk):
+        _pk, _published, budget_type, currency, low, high = facts[pk]
+        return (
+            rate is not None
+            and budget_type == BudgetType.HOURLY
+            and currency == profile.rate_currency
+            and low <= rate <= high
+        )
+
     words = [w for w in search.tokens(profile.headline) if len(w) > 3]
     hits = _text_hits(Job.objects.all(), words, candidate_ids)
-    published = dict(Job.objects.filter(pk__in=candidate_ids).values_list("pk", "published_at"))
 
     def score(pk):
-        return overlaps.get(pk, 0) * 3 + (pk in fits) * 2 + (pk in hits) * 2
+        return overlaps.get(pk, 0) * 3 + fits(pk) * 2 + (pk in hits) * 2
 
     never = datetime.min.replace(tzinfo=UTC)
-    best = sorted(candidate_ids, key=lambda pk: (score(pk), published.get(pk) or never, pk), reverse=True)[:limit]
+    best = sorted(candidate_ids, key=lambda pk: (score(pk), facts[pk][1] or never, pk), reverse=True)[:limit]
     jobs = Job.objects.filter(pk__in=best).select_related("client__client_profile").prefetch_related("skills")
     by_id = {job.pk: job for job in jobs}
     results = []
@@ -278,7 +305,7 @@ def jobs_for_freelancer(profile: FreelancerProfile, *, limit: int = 10) -> list[
             reasons.append(
                 ngettext("matches %(n)d of your skills", "matches %(n)d of your skills", overlap) % {"n": overlap}
             )
-        if pk in fits:
+        if fits(pk):
             reasons.append(_("your rate is within the budget"))
         if pk in hits:
             reasons.append(_("mentions words from your headline"))
@@ -289,25 +316,30 @@ def jobs_for_freelancer(profile: FreelancerProfile, *, limit: int = 10) -> list[
 def freelancers_for_job(job: Job, *, limit: int = 10) -> list[Recommendation]:
     """Available freelancers ranked by: shared skills with the job (3 points each), rating (up to 5 points,
     as stars), hourly rate inside an hourly job's budget (2), words of the job title in their profile (2).
-    Candidates are the 300 freelancers sharing most skills (or the best rated, for a job without skills)."""
+    Candidates are the 300 best-rated available freelancers with each of the job's skills (or the 300 best
+    rated, for a job without skills)."""
     skill_ids = list(job.skills.values_list("id", flat=True))
     # Checked on the profile table alone (no join to users); inactive accounts drop out with the facts below.
     people = FreelancerProfile.objects.exclude(user=job.client).exclude(availability="unavailable")
-    overlaps = (
-        _skill_overlaps(FreelancerProfile.skills.through, "freelancerprofile_id", skill_ids, people)
-        if skill_ids
-        else {}
+    best_rated = ["-rating_x100", "-rating_count", "profile_id"]
+    candidate_ids = _per_skill(FreelancerSkillRank.objects.all(), "profile_id", skill_ids, best_rated) or set(
+        people.filter(user__is_active=True)
+        .order_by("-rating_x100", "-rating_count", "id")
+        .values_list("pk", flat=True)[:CANDIDATES]
     )
-    candidate_ids = set(overlaps) or set(
-        people.filter(user__is_active=True).order_by("-rating_x100", "id").values_list("pk", flat=True)[:CANDIDATES]
-    )
+    # The lists may lag a moment behind the profiles: every candidate is checked against the profile itself.
     facts = {
         row["pk"]: row
-        for row in FreelancerProfile.objects.filter(pk__in=candidate_ids, user__is_active=True).values(
+        for row in people.filter(pk__in=candidate_ids, user__is_active=True).values(
             "pk", "rating_x100", "rate_currency", "hourly_rate_minor"
         )
     }
     candidate_ids = set(facts)
+    overlaps = (
+        _skill_overlaps(FreelancerProfile.skills.through, "freelancerprofile_id", skill_ids, candidate_ids)
+        if skill_ids
+        else {}
+    )
     hourly = job.budget_type == BudgetType.HOURLY
 
     def fits(pk):
