@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -203,9 +204,9 @@ class Recommendation:
         return " · ".join(self.reasons)
 
 
-# Recommendations score at most this many candidates per skill (the newest jobs, the best-rated freelancers
+# Recommendations score at most this many candidates a skill (the newest jobs, the best-rated freelancers
 # with it), read off the per-skill lists in marketplace.candidates: the cost stays flat however many share a skill.
-CANDIDATES = 300
+CANDIDATES = 100
 # Hourly jobs checked for a freelancer's rate: the newest this many in their currency.
 RECENT_HOURLY_JOBS = 1000
 
@@ -227,22 +228,25 @@ def _per_skill(listing: QuerySet, owner_field: str, skill_ids, order: list[str])
     return found
 
 
-def _skill_overlaps(through, owner_field: str, skill_ids, owner_ids) -> dict[int, int]:
-    """{owner id: number of the skills it has} for the given owners, counted on the link table."""
-    rows = (
-        through.objects.filter(skill_id__in=skill_ids, **{f"{owner_field}__in": owner_ids})
+def _shared_skills(through, owner_field: str, skill_ids):
+    """An annotation: how many of `skill_ids` the row has, counted on the link table (0 for none)."""
+    if not skill_ids:
+        return Value(0)
+    shared = (
+        through.objects.filter(skill_id__in=skill_ids, **{owner_field: OuterRef("pk")})
+        .order_by()
         .values(owner_field)
-        .annotate(overlap=Count("skill_id"))
-        .values_list(owner_field, "overlap")
+        .annotate(n=Count("skill_id"))
+        .values("n")
     )
-    return dict(rows)
+    return Coalesce(Subquery(shared), 0)
 
 
 def jobs_for_freelancer(profile: FreelancerProfile, *, limit: int = 10) -> list[Recommendation]:
     """Open public jobs the freelancer has not proposed on, ranked by: shared skills (3 points each), the
     freelancer's hourly rate inside an hourly job's budget (2), words of their headline in the job (2); newest
-    first among equals. Candidates are the 300 newest open jobs with each of the freelancer's skills, plus the
-    newest hourly jobs in their currency that fit their rate (or the 300 newest jobs, for a profile with
+    first among equals. Candidates are the 100 newest open jobs with each of the freelancer's skills, plus the
+    newest hourly jobs in their currency that fit their rate (or the 100 newest jobs, for a profile with
     neither)."""
     skill_ids = list(profile.skills.values_list("id", flat=True))
     open_jobs = (
@@ -265,21 +269,21 @@ def jobs_for_freelancer(profile: FreelancerProfile, *, limit: int = 10) -> list[
             budget_min_minor__lte=rate,
             budget_max_minor__gte=rate,
         )
-        candidate_ids |= set(fitting.order_by(*newest).values_list("pk", flat=True)[:100])
+        candidate_ids |= set(fitting.order_by(*newest).values_list("pk", flat=True)[:CANDIDATES])
     if not candidate_ids:
         candidate_ids = set(open_jobs.order_by(*newest).values_list("pk", flat=True)[:CANDIDATES])
     # The lists may lag a moment behind the jobs: every candidate is checked against the job itself.
     facts = {
         row[0]: row
-        for row in open_jobs.filter(pk__in=candidate_ids).values_list(
-            "pk", "published_at", "budget_type", "currency", "budget_min_minor", "budget_max_minor"
-        )
+        for row in open_jobs.filter(pk__in=candidate_ids)
+        .annotate(overlap=_shared_skills(Job.skills.through, "job_id", skill_ids))
+        .values_list("pk", "published_at", "budget_type", "currency", "budget_min_minor", "budget_max_minor", "overlap")
     }
     candidate_ids = set(facts)
-    overlaps = _skill_overlaps(Job.skills.through, "job_id", skill_ids, candidate_ids) if skill_ids else {}
+    overlaps = {pk: row[-1] for pk, row in facts.items()}
 
     def fits(pk):
-        _pk, _published, budget_type, currency, low, high = facts[pk]
+        _pk, _published, budget_type, currency, low, high, _overlap = facts[pk]
         return (
             rate is not None
             and budget_type == BudgetType.HOURLY
@@ -316,7 +320,7 @@ def jobs_for_freelancer(profile: FreelancerProfile, *, limit: int = 10) -> list[
 def freelancers_for_job(job: Job, *, limit: int = 10) -> list[Recommendation]:
     """Available freelancers ranked by: shared skills with the job (3 points each), rating (up to 5 points,
     as stars), hourly rate inside an hourly job's budget (2), words of the job title in their profile (2).
-    Candidates are the 300 best-rated available freelancers with each of the job's skills (or the 300 best
+    Candidates are the 100 best-rated available freelancers with each of the job's skills (or the 100 best
     rated, for a job without skills)."""
     skill_ids = list(job.skills.values_list("id", flat=True))
     # Checked on the profile table alone (no join to users); inactive accounts drop out with the facts below.
@@ -330,16 +334,12 @@ def freelancers_for_job(job: Job, *, limit: int = 10) -> list[Recommendation]:
     # The lists may lag a moment behind the profiles: every candidate is checked against the profile itself.
     facts = {
         row["pk"]: row
-        for row in people.filter(pk__in=candidate_ids, user__is_active=True).values(
-            "pk", "rating_x100", "rate_currency", "hourly_rate_minor"
-        )
+        for row in people.filter(pk__in=candidate_ids, user__is_active=True)
+        .annotate(overlap=_shared_skills(FreelancerProfile.skills.through, "freelancerprofile_id", skill_ids))
+        .values("pk", "rating_x100", "rate_currency", "hourly_rate_minor", "overlap")
     }
     candidate_ids = set(facts)
-    overlaps = (
-        _skill_overlaps(FreelancerProfile.skills.through, "freelancerprofile_id", skill_ids, candidate_ids)
-        if skill_ids
-        else {}
-    )
+    overlaps = {pk: row["overlap"] for pk, row in facts.items()}
     hourly = job.budget_type == BudgetType.HOURLY
 
     def fits(pk):
