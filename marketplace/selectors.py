@@ -13,7 +13,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import ClientProfile, FreelancerProfile, Skill
+from accounts.models import ClientProfile, FreelancerProfile, Skill, User
+from common.ids import AmongIds
 from ledger.money import to_minor
 from marketplace import search
 from marketplace.models import (
@@ -32,9 +33,11 @@ from marketplace.models import (
 )
 
 PAGE_SIZE = 20
-# Searches count and rank at most this many matches ("1,000+ jobs"): nobody pages past 50 pages, and a
-# bounded window keeps every query's cost independent of the table's size.
+# Searches count at most this many matches ("1,000+ jobs"): nobody pages past 50 pages, and a bounded count
+# keeps every query's cost independent of the table's size.
 RESULT_WINDOW = 1000
+# Relevance ranks this many matches (ten pages); later pages go on in the default order.
+RANKED = 200
 
 
 class CappedPaginator(Paginator):
@@ -58,9 +61,31 @@ def _paginate(queryset, page, *, count_queryset=None):
     return CappedPaginator(queryset, PAGE_SIZE, count_queryset=count_queryset).get_page(page)
 
 
-def _relevance_window(queryset, newest_first: list):
-    """Rank only the RESULT_WINDOW best matches by the default order (newest jobs, best-rated freelancers)."""
-    return queryset.filter(pk__in=queryset.order_by(*newest_first).values("pk")[:RESULT_WINDOW])
+class _RankedFirst:
+    """All matches in relevance order, sliceable by a paginator: the RANKED first matches by the default order
+    (newest jobs, best-rated freelancers) ranked by relevance, then the other matches in the default order.
+    Ranking reads each candidate's whole text, so it stays on a window of a few pages whatever the table's size
+    and however common the words; the window is found by walking the default order's index."""
+
+    def __init__(self, matches: QuerySet, default_order: list, *, ranking: QuerySet):
+        # ranking: the rows as a list shows them, with `text_rank` but without the full-text filter (the window's
+        # rows are known to match; matching again would read every posting of the words a second time).
+        self.matches, self.default_order, self.ranking = matches, default_order, ranking
+
+    @cached_property
+    def ranked_ids(self) -> list[int]:
+        return list(self.matches.order_by(*self.default_order).values_list("pk", flat=True)[:RANKED])
+
+    def __getitem__(self, rows: slice) -> list:
+        ranked = len(self.ranked_ids)
+        found = []
+        if rows.start < ranked:
+            in_window = self.ranking.filter(AmongIds(F("pk"), self.ranked_ids))
+            found += in_window.order_by("-text_rank", *self.default_order)[rows.start : min(rows.stop, ranked)]
+        if rows.stop > ranked and ranked == RANKED:
+            rest = self.matches.exclude(AmongIds(F("pk"), self.ranked_ids)).order_by(*self.default_order)
+            found += rest[max(rows.start - ranked, 0) : rows.stop - ranked]
+        return found
 
 
 @dataclass
@@ -131,18 +156,28 @@ def search_jobs(filters: JobFilters, *, page: int = 1):
         "budget_high": ["-budget_max_minor", "-id"],
         "budget_low": ["budget_min_minor", "id"],
     }.get(filters.sort)
-    all_matches = jobs
+    # Counted without the rank: the count needs only ids.
+    all_matches = jobs.values("pk")
     if order is None:
         order = ["-published_at", "-id"]
         if matched:
-            jobs = _relevance_window(jobs, order)
-            order = ["-text_rank", *order]
+            ranking = search.text_rank(_job_list_queryset(), filters.text)
+            return _paginate(_RankedFirst(jobs, order, ranking=ranking), page, count_queryset=all_matches)
     return _paginate(jobs.order_by(*order), page, count_queryset=all_matches)
+
+
+# "The profile's account is active", as an anti-join with the few deactivated accounts (a partial index holds
+# them) rather than a join of every matching profile to its user.
+_ACTIVE = ~Exists(User.objects.filter(pk=OuterRef("user_id"), is_active=False))
+
+
+def _freelancer_list_queryset() -> QuerySet[FreelancerProfile]:
+    return FreelancerProfile.objects.defer("search_vector").prefetch_related("skills")
 
 
 def freelancer_matches(filters: FreelancerFilters) -> tuple[QuerySet[FreelancerProfile], bool]:
     """Active freelancer profiles matching the filters, unordered; matched: the text had words."""
-    people = FreelancerProfile.objects.filter(user__is_active=True).defer("search_vector").prefetch_related("skills")
+    people = _freelancer_list_queryset().filter(_ACTIVE)
     people, matched = search.text_search(people, filters.text)
     if filters.skills:
         people = people.filter(
@@ -181,12 +216,13 @@ def search_freelancers(filters: FreelancerFilters, *, page: int = 1):
         "rate_high": [F("hourly_rate_minor").desc(nulls_last=True), "id"],
         "rating": ["-rating_x100", "-rating_count", "id"],
     }.get(filters.sort)
-    all_matches = people
+    # Counted without the rank: the count needs only ids.
+    all_matches = people.values("pk")
     if order is None:
         order = ["-rating_x100", "-rating_count", "id"]
         if matched:
-            people = _relevance_window(people, order)
-            order = ["-text_rank", *order]
+            ranking = search.text_rank(_freelancer_list_queryset(), filters.text)
+            return _paginate(_RankedFirst(people, order, ranking=ranking), page, count_queryset=all_matches)
     return _paginate(people.order_by(*order), page, count_queryset=all_matches)
 
 
@@ -208,14 +244,15 @@ class Recommendation:
 # with it), read off the per-skill lists in marketplace.candidates: the cost stays flat however many share a skill.
 CANDIDATES = 100
 # Hourly jobs checked for a freelancer's rate: the newest this many in their currency.
-RECENT_HOURLY_JOBS = 1000
+RECENT_HOURLY_JOBS = 300
 
 
 def _text_hits(queryset, words: list[str], candidate_ids) -> set[int]:
     """Which of the candidates mention any of the words (one full-text query over the candidates only)."""
     if not words or not candidate_ids:
         return set()
-    matched, _found = search.text_search(queryset.filter(pk__in=candidate_ids), " ".join(words), any_word=True)
+    candidates = queryset.filter(AmongIds(F("pk"), candidate_ids))
+    matched, _found = search.text_search(candidates, " ".join(words), any_word=True)
     return set(matched.values_list("id", flat=True))
 
 
@@ -251,8 +288,8 @@ def jobs_for_freelancer(profile: FreelancerProfile, *, limit: int = 10) -> list[
     skill_ids = list(profile.skills.values_list("id", flat=True))
     open_jobs = (
         Job.objects.filter(state=JobState.OPEN, visibility=Visibility.PUBLIC)
-        .exclude(client=profile.user)
-        .exclude(pk__in=Proposal.objects.filter(freelancer=profile.user).values("job_id"))
+        .exclude(client_id=profile.user_id)
+        .exclude(pk__in=Proposal.objects.filter(freelancer_id=profile.user_id).values("job_id"))
     )
     newest = ["-published_at", "-id"]
     candidate_ids = _per_skill(OpenJobSkill.objects.all(), "job_id", skill_ids, ["-published_at", "-job_id"])
@@ -275,7 +312,7 @@ def jobs_for_freelancer(profile: FreelancerProfile, *, limit: int = 10) -> list[
     # The lists may lag a moment behind the jobs: every candidate is checked against the job itself.
     facts = {
         row[0]: row
-        for row in open_jobs.filter(pk__in=candidate_ids)
+        for row in open_jobs.filter(AmongIds(F("pk"), candidate_ids))
         .annotate(overlap=_shared_skills(Job.skills.through, "job_id", skill_ids))
         .values_list("pk", "published_at", "budget_type", "currency", "budget_min_minor", "budget_max_minor", "overlap")
     }
@@ -327,14 +364,12 @@ def freelancers_for_job(job: Job, *, limit: int = 10) -> list[Recommendation]:
     people = FreelancerProfile.objects.exclude(user=job.client).exclude(availability="unavailable")
     best_rated = ["-rating_x100", "-rating_count", "profile_id"]
     candidate_ids = _per_skill(FreelancerSkillRank.objects.all(), "profile_id", skill_ids, best_rated) or set(
-        people.filter(user__is_active=True)
-        .order_by("-rating_x100", "-rating_count", "id")
-        .values_list("pk", flat=True)[:CANDIDATES]
+        people.filter(_ACTIVE).order_by("-rating_x100", "-rating_count", "id").values_list("pk", flat=True)[:CANDIDATES]
     )
     # The lists may lag a moment behind the profiles: every candidate is checked against the profile itself.
     facts = {
         row["pk"]: row
-        for row in people.filter(pk__in=candidate_ids, user__is_active=True)
+        for row in people.filter(AmongIds(F("pk"), candidate_ids), _ACTIVE)
         .annotate(overlap=_shared_skills(FreelancerProfile.skills.through, "freelancerprofile_id", skill_ids))
         .values("pk", "rating_x100", "rate_currency", "hourly_rate_minor", "overlap")
     }
