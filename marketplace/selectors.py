@@ -41,8 +41,9 @@ RANKED = 200
 
 
 class CappedPaginator(Paginator):
-    """A paginator whose count stops at RESULT_WINDOW (SELECT COUNT(*) FROM (... LIMIT n+1)), counted on all
-    matches even when only a window of them is ranked."""
+    """A paginator whose count stops at RESULT_WINDOW: SELECT COUNT(*) FROM (... ORDER BY <the list's order>
+    LIMIT n+1). The order lets PostgreSQL walk the sort's index and stop at the n+1st match, instead of
+    collecting every match of a common filter first; it still collects and sorts when matches are rare."""
 
     def __init__(self, object_list, per_page, *, count_queryset=None):
         super().__init__(object_list, per_page)
@@ -50,6 +51,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        if isinstance(self.count_queryset, _RankedFirst):
+            return self.count_queryset.capped_count
         return self.count_queryset[: RESULT_WINDOW + 1].count()
 
     @property
@@ -65,7 +68,7 @@ class _RankedFirst:
     """All matches in relevance order, sliceable by a paginator: the RANKED first matches by the default order
     (newest jobs, best-rated freelancers) ranked by relevance, then the other matches in the default order.
     Ranking reads each candidate's whole text, so it stays on a window of a few pages whatever the table's size
-    and however common the words; the window is found by walking the default order's index."""
+    and however common the words. One walk down the default order finds the window and the capped count."""
 
     def __init__(self, matches: QuerySet, default_order: list, *, ranking: QuerySet):
         # ranking: the rows as a list shows them, with `text_rank` but without the full-text filter (the window's
@@ -73,17 +76,23 @@ class _RankedFirst:
         self.matches, self.default_order, self.ranking = matches, default_order, ranking
 
     @cached_property
-    def ranked_ids(self) -> list[int]:
-        return list(self.matches.order_by(*self.default_order).values_list("pk", flat=True)[:RANKED])
+    def first_ids(self) -> list[int]:
+        ordered = self.matches.order_by(*self.default_order).values_list("pk", flat=True)
+        return list(ordered[: RESULT_WINDOW + 1])
+
+    @property
+    def capped_count(self) -> int:
+        return len(self.first_ids)
 
     def __getitem__(self, rows: slice) -> list:
-        ranked = len(self.ranked_ids)
+        ranked_ids = self.first_ids[:RANKED]
+        ranked = len(ranked_ids)
         found = []
         if rows.start < ranked:
-            in_window = self.ranking.filter(AmongIds(F("pk"), self.ranked_ids))
+            in_window = self.ranking.filter(AmongIds(F("pk"), ranked_ids))
             found += in_window.order_by("-text_rank", *self.default_order)[rows.start : min(rows.stop, ranked)]
         if rows.stop > ranked and ranked == RANKED:
-            rest = self.matches.exclude(AmongIds(F("pk"), self.ranked_ids)).order_by(*self.default_order)
+            rest = self.matches.exclude(AmongIds(F("pk"), ranked_ids)).order_by(*self.default_order)
             found += rest[max(rows.start - ranked, 0) : rows.stop - ranked]
         return found
 
@@ -156,14 +165,13 @@ def search_jobs(filters: JobFilters, *, page: int = 1):
         "budget_high": ["-budget_max_minor", "-id"],
         "budget_low": ["budget_min_minor", "id"],
     }.get(filters.sort)
-    # Counted without the rank: the count needs only ids.
-    all_matches = jobs.values("pk")
     if order is None:
         order = ["-published_at", "-id"]
         if matched:
             ranking = search.text_rank(_job_list_queryset(), filters.text)
-            return _paginate(_RankedFirst(jobs, order, ranking=ranking), page, count_queryset=all_matches)
-    return _paginate(jobs.order_by(*order), page, count_queryset=all_matches)
+            return _paginate(_RankedFirst(jobs, order, ranking=ranking), page)
+    # Counted on ids alone (no rank, no columns), in the list's order.
+    return _paginate(jobs.order_by(*order), page, count_queryset=jobs.values("pk").order_by(*order))
 
 
 # "The profile's account is active", as an anti-join with the few deactivated accounts (a partial index holds
@@ -216,14 +224,13 @@ def search_freelancers(filters: FreelancerFilters, *, page: int = 1):
         "rate_high": [F("hourly_rate_minor").desc(nulls_last=True), "id"],
         "rating": ["-rating_x100", "-rating_count", "id"],
     }.get(filters.sort)
-    # Counted without the rank: the count needs only ids.
-    all_matches = people.values("pk")
     if order is None:
         order = ["-rating_x100", "-rating_count", "id"]
         if matched:
             ranking = search.text_rank(_freelancer_list_queryset(), filters.text)
-            return _paginate(_RankedFirst(people, order, ranking=ranking), page, count_queryset=all_matches)
-    return _paginate(people.order_by(*order), page, count_queryset=all_matches)
+            return _paginate(_RankedFirst(people, order, ranking=ranking), page)
+    # Counted on ids alone (no rank, no columns), in the list's order.
+    return _paginate(people.order_by(*order), page, count_queryset=people.values("pk").order_by(*order))
 
 
 # --- Recommendations -------------------------------------------------------------------------------------
