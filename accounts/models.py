@@ -186,7 +186,10 @@ class FreelancerProfile(models.Model):
                 condition=~models.Q(pseb_registration_number=""),
                 name="freelancer_pseb_city_idx",
             ),
-            models.Index(fields=["rate_currency", "hourly_rate_minor", "id"], name="freelancer_rate_idx"),
+            # With the account id, a count by rate range reads the index alone (the active-account check needs it).
+            models.Index(
+                fields=["rate_currency", "hourly_rate_minor", "id"], include=["user"], name="freelancer_rate_idx"
+            ),
             # The home page's "recently updated" cards, in exactly that order.
             models.Index(fields=["-updated_at", "-id"], condition=~models.Q(headline=""), name="freelancer_recent_idx"),
         ]
