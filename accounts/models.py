@@ -52,6 +52,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
+    class Meta:
+        indexes = [
+            # Deactivated accounts are few: searches leave them out with an anti-join on this small index
+            # instead of joining every matching profile to its user.
+            models.Index(fields=["id"], condition=models.Q(is_active=False), name="user_inactive_idx"),
+        ]
+
     def __str__(self):
         return self.email
 
@@ -174,7 +181,15 @@ class FreelancerProfile(models.Model):
                 condition=~models.Q(pseb_registration_number=""),
                 name="freelancer_pseb_idx",
             ),
-            models.Index(fields=["rate_currency", "hourly_rate_minor", "id"], name="freelancer_rate_idx"),
+            models.Index(
+                fields=["city", "-rating_x100", "-rating_count", "id"],
+                condition=~models.Q(pseb_registration_number=""),
+                name="freelancer_pseb_city_idx",
+            ),
+            # With the account id, a count by rate range reads the index alone (the active-account check needs it).
+            models.Index(
+                fields=["rate_currency", "hourly_rate_minor", "id"], include=["user"], name="freelancer_rate_idx"
+            ),
             # The home page's "recently updated" cards, in exactly that order.
             models.Index(fields=["-updated_at", "-id"], condition=~models.Q(headline=""), name="freelancer_recent_idx"),
         ]

@@ -55,7 +55,7 @@ _PROFILE_LISTENERS: Registry = Registry("freelancer profile listeners")
 
 
 def on_profile_changed(listener) -> None:
-    """Call `listener(profile)` after every write that changes a freelancer profile's text or skills."""
+    """Call `listener(profile)` after every write that changes a freelancer profile's text, skills or availability."""
     _PROFILE_LISTENERS.register(listener)
 
 

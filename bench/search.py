@@ -39,7 +39,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import ClientProfile, FreelancerProfile, Skill, User  # noqa: E402
-from marketplace import selectors  # noqa: E402
+from marketplace import candidates, selectors  # noqa: E402
 from marketplace.models import Job  # noqa: E402
 
 N = ROWS
@@ -156,7 +156,8 @@ def seed() -> None:
 
 
 def finish_seed(in_sql: bool) -> None:
-    """Texts drawn in SQL (large sizes), then the search documents, then statistics."""
+    """Texts drawn in SQL (large sizes), then the search documents and the per-skill candidate lists (which
+    the services keep row by row; the seed writes around them), then statistics."""
     if in_sql:
         fill_texts_in_sql()
     # The search documents, computed in bulk exactly as marketplace.search does row by row.
@@ -180,6 +181,8 @@ def finish_seed(in_sql: bool) -> None:
                      GROUP BY ps.freelancerprofile_id) s
                WHERE s.pid = p.id"""
         )
+    candidates.rebuild()
+    with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE") if connection.connection.autocommit else cursor.execute("ANALYZE")
 
 

@@ -148,6 +148,12 @@ DATABASES = {
 DB_PGBOUNCER = env_bool("DB_PGBOUNCER", False)
 if DB_PGBOUNCER:
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+SERIAL_QUERIES = env_bool("DB_SERIAL_QUERIES", not env_bool("DB_PGBOUNCER", False))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and SERIAL_QUERIES:
+    # Web requests run short queries side by side: a parallel plan's workers take a few milliseconds to start
+    # and compete with the other requests for the same cores, and JIT compiles for tens of milliseconds to save
+    # fewer. Off per connection (PgBouncer rejects startup options: set them on the role there instead).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c max_parallel_workers_per_gather=0 -c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions + WAL serialise writers safely (SQLite ignores SELECT ... FOR UPDATE).
     DATABASES["default"]["OPTIONS"] = {

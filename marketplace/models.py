@@ -108,6 +108,48 @@ class Job(models.Model):
         return JOB_TRANSITIONS.get(self.state, set())
 
 
+class OpenJobSkill(models.Model):
+    """One row per skill of each open public job, with its publication time: "the newest open jobs with this
+    skill" is then read straight off an index, however many jobs share the skill. Derived from the job (kept
+    by `marketplace.candidates.job_listing_refresh`, called by every service that changes a job's state,
+    visibility or skills); readers still check the job itself, so a stale row can only cost a candidate."""
+
+    # No single-column indexes: the unique constraint leads with the job, the list's index with the skill.
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="+", db_index=False)
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+", db_index=False)
+    published_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "skill"], name="open_job_skill_once")]
+        indexes = [models.Index(fields=["skill", "-published_at", "-job"], name="open_job_skill_newest_idx")]
+
+    def __str__(self):
+        return f"job {self.job_id} under skill {self.skill_id}"
+
+
+class FreelancerSkillRank(models.Model):
+    """One row per skill of each available freelancer, with their rating copied beside it: "the best-rated
+    freelancers with this skill" is then read straight off an index. Derived from the profile (kept by
+    `marketplace.candidates.freelancer_listing_refresh`, called after every profile write and rating update);
+    readers still check the profile itself, so a stale row can only cost a candidate."""
+
+    profile = models.ForeignKey(
+        "accounts.FreelancerProfile", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+", db_index=False)
+    rating_x100 = models.PositiveIntegerField()
+    rating_count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["profile", "skill"], name="freelancer_skill_rank_once")]
+        indexes = [
+            models.Index(fields=["skill", "-rating_x100", "-rating_count", "profile"], name="freelancer_skill_best_idx")
+        ]
+
+    def __str__(self):
+        return f"freelancer {self.profile_id} under skill {self.skill_id}"
+
+
 class Invitation(models.Model):
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="invitations")
     freelancer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")

@@ -82,29 +82,49 @@ def index_freelancer(profile) -> None:
         _sqlite_replace(FREELANCER_FTS, profile.pk, (f"{profile.display_name} {profile.headline}", skills, profile.bio))
 
 
+def _sqlite_match(words: list[str], any_word: bool) -> str:
+    return (" OR " if any_word else " ").join(f'"{word}"' for word in words)
+
+
+def _pg_query(words: list[str], any_word: bool) -> SearchQuery:
+    if any_word:
+        return SearchQuery(" | ".join(words), search_type="raw", config="english")
+    return SearchQuery(" ".join(words), search_type="plain", config="english")
+
+
+def _rank(queryset, words: list[str], any_word: bool):
+    if is_postgres():
+        return SearchRank(F("search_vector"), _pg_query(words, any_word))
+    table = JOB_FTS if queryset.model._meta.model_name == "job" else FREELANCER_FTS
+    outer = queryset.model._meta.db_table
+    # Table names are constants; the user's words travel only as the bound MATCH parameter.
+    return RawSQL(  # noqa: S611
+        f"(SELECT -bm25({table}, 10.0, 5.0, 1.0) FROM {table} "  # noqa: S608 - fixed table names
+        f"WHERE {table} MATCH %s AND {table}.rowid = {outer}.id)",
+        [_sqlite_match(words, any_word)],
+    )
+
+
 def text_search(queryset, text: str, *, any_word: bool = False):
     """Filter `queryset` (Job or FreelancerProfile) to rows matching `text` and annotate `text_rank`
     (higher is better). Returns (queryset, matched): matched is False when the text has no words."""
     words = tokens(text)
     if not words:
         return queryset, False
-    table = JOB_FTS if queryset.model._meta.model_name == "job" else FREELANCER_FTS
     if is_postgres():
-        if any_word:
-            query = SearchQuery(" | ".join(words), search_type="raw", config="english")
-        else:
-            query = SearchQuery(" ".join(words), search_type="plain", config="english")
-        return queryset.filter(search_vector=query).annotate(text_rank=SearchRank(F("search_vector"), query)), True
-    match = (" OR " if any_word else " ").join(f'"{word}"' for word in words)
-    outer = queryset.model._meta.db_table
-    # Table names are constants; the user's words travel only as the bound MATCH parameter.
-    rank = RawSQL(  # noqa: S611
-        f"(SELECT -bm25({table}, 10.0, 5.0, 1.0) FROM {table} "  # noqa: S608 - fixed table names
-        f"WHERE {table} MATCH %s AND {table}.rowid = {outer}.id)",
-        [match],
-    )
-    matching = RawSQL(  # noqa: S611
-        f"SELECT rowid FROM {table} WHERE {table} MATCH %s",  # noqa: S608
-        [match],
-    )
-    return queryset.filter(pk__in=matching).annotate(text_rank=rank), True
+        matching = queryset.filter(search_vector=_pg_query(words, any_word))
+    else:
+        table = JOB_FTS if queryset.model._meta.model_name == "job" else FREELANCER_FTS
+        matching = queryset.filter(
+            pk__in=RawSQL(  # noqa: S611
+                f"SELECT rowid FROM {table} WHERE {table} MATCH %s",  # noqa: S608
+                [_sqlite_match(words, any_word)],
+            )
+        )
+    return matching.annotate(text_rank=_rank(queryset, words, any_word)), True
+
+
+def text_rank(queryset, text: str):
+    """Annotate `text_rank` for `text` (as text_search) without filtering: for rows already known to match,
+    where a second full-text match would only read the index again."""
+    return queryset.annotate(text_rank=_rank(queryset, tokens(text), any_word=False))

@@ -6,22 +6,26 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import ClientProfile, FreelancerProfile, Skill
+from accounts.models import ClientProfile, FreelancerProfile, Skill, User
+from common.ids import AmongIds
 from ledger.money import to_minor
 from marketplace import search
 from marketplace.models import (
     BudgetType,
     ContractOffer,
+    FreelancerSkillRank,
     Invitation,
     Job,
     JobState,
     OfferState,
+    OpenJobSkill,
     Proposal,
     ProposalState,
     Review,
@@ -29,14 +33,17 @@ from marketplace.models import (
 )
 
 PAGE_SIZE = 20
-# Searches count and rank at most this many matches ("1,000+ jobs"): nobody pages past 50 pages, and a
-# bounded window keeps every query's cost independent of the table's size.
+# Searches count at most this many matches ("1,000+ jobs"): nobody pages past 50 pages, and a bounded count
+# keeps every query's cost independent of the table's size.
 RESULT_WINDOW = 1000
+# Relevance ranks this many matches (ten pages); later pages go on in the default order.
+RANKED = 200
 
 
 class CappedPaginator(Paginator):
-    """A paginator whose count stops at RESULT_WINDOW (SELECT COUNT(*) FROM (... LIMIT n+1)), counted on all
-    matches even when only a window of them is ranked."""
+    """A paginator whose count stops at RESULT_WINDOW: SELECT COUNT(*) FROM (... ORDER BY <the list's order>
+    LIMIT n+1). The order lets PostgreSQL walk the sort's index and stop at the n+1st match, instead of
+    collecting every match of a common filter first; it still collects and sorts when matches are rare."""
 
     def __init__(self, object_list, per_page, *, count_queryset=None):
         super().__init__(object_list, per_page)
@@ -44,6 +51,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        if isinstance(self.count_queryset, _RankedFirst):
+            return self.count_queryset.capped_count
         return self.count_queryset[: RESULT_WINDOW + 1].count()
 
     @property
@@ -55,9 +64,37 @@ def _paginate(queryset, page, *, count_queryset=None):
     return CappedPaginator(queryset, PAGE_SIZE, count_queryset=count_queryset).get_page(page)
 
 
-def _relevance_window(queryset, newest_first: list):
-    """Rank only the RESULT_WINDOW best matches by the default order (newest jobs, best-rated freelancers)."""
-    return queryset.filter(pk__in=queryset.order_by(*newest_first).values("pk")[:RESULT_WINDOW])
+class _RankedFirst:
+    """All matches in relevance order, sliceable by a paginator: the RANKED first matches by the default order
+    (newest jobs, best-rated freelancers) ranked by relevance, then the other matches in the default order.
+    Ranking reads each candidate's whole text, so it stays on a window of a few pages whatever the table's size
+    and however common the words. One walk down the default order finds the window and the capped count."""
+
+    def __init__(self, matches: QuerySet, default_order: list, *, ranking: QuerySet):
+        # ranking: the rows as a list shows them, with `text_rank` but without the full-text filter (the window's
+        # rows are known to match; matching again would read every posting of the words a second time).
+        self.matches, self.default_order, self.ranking = matches, default_order, ranking
+
+    @cached_property
+    def first_ids(self) -> list[int]:
+        ordered = self.matches.order_by(*self.default_order).values_list("pk", flat=True)
+        return list(ordered[: RESULT_WINDOW + 1])
+
+    @property
+    def capped_count(self) -> int:
+        return len(self.first_ids)
+
+    def __getitem__(self, rows: slice) -> list:
+        ranked_ids = self.first_ids[:RANKED]
+        ranked = len(ranked_ids)
+        found = []
+        if rows.start < ranked:
+            in_window = self.ranking.filter(AmongIds(F("pk"), ranked_ids))
+            found += in_window.order_by("-text_rank", *self.default_order)[rows.start : min(rows.stop, ranked)]
+        if rows.stop > ranked and ranked == RANKED:
+            rest = self.matches.exclude(AmongIds(F("pk"), ranked_ids)).order_by(*self.default_order)
+            found += rest[max(rows.start - ranked, 0) : rows.stop - ranked]
+        return found
 
 
 @dataclass
@@ -128,18 +165,27 @@ def search_jobs(filters: JobFilters, *, page: int = 1):
         "budget_high": ["-budget_max_minor", "-id"],
         "budget_low": ["budget_min_minor", "id"],
     }.get(filters.sort)
-    all_matches = jobs
     if order is None:
         order = ["-published_at", "-id"]
         if matched:
-            jobs = _relevance_window(jobs, order)
-            order = ["-text_rank", *order]
-    return _paginate(jobs.order_by(*order), page, count_queryset=all_matches)
+            ranking = search.text_rank(_job_list_queryset(), filters.text)
+            return _paginate(_RankedFirst(jobs, order, ranking=ranking), page)
+    # Counted on ids alone (no rank, no columns), in the list's order.
+    return _paginate(jobs.order_by(*order), page, count_queryset=jobs.values("pk").order_by(*order))
+
+
+# "The profile's account is active", as an anti-join with the few deactivated accounts (a partial index holds
+# them) rather than a join of every matching profile to its user.
+_ACTIVE = ~Exists(User.objects.filter(pk=OuterRef("user_id"), is_active=False))
+
+
+def _freelancer_list_queryset() -> QuerySet[FreelancerProfile]:
+    return FreelancerProfile.objects.defer("search_vector").prefetch_related("skills")
 
 
 def freelancer_matches(filters: FreelancerFilters) -> tuple[QuerySet[FreelancerProfile], bool]:
     """Active freelancer profiles matching the filters, unordered; matched: the text had words."""
-    people = FreelancerProfile.objects.filter(user__is_active=True).defer("search_vector").prefetch_related("skills")
+    people = _freelancer_list_queryset().filter(_ACTIVE)
     people, matched = search.text_search(people, filters.text)
     if filters.skills:
         people = people.filter(
@@ -178,13 +224,13 @@ def search_freelancers(filters: FreelancerFilters, *, page: int = 1):
         "rate_high": [F("hourly_rate_minor").desc(nulls_last=True), "id"],
         "rating": ["-rating_x100", "-rating_count", "id"],
     }.get(filters.sort)
-    all_matches = people
     if order is None:
         order = ["-rating_x100", "-rating_count", "id"]
         if matched:
-            people = _relevance_window(people, order)
-            order = ["-text_rank", *order]
-    return _paginate(people.order_by(*order), page, count_queryset=all_matches)
+            ranking = search.text_rank(_freelancer_list_queryset(), filters.text)
+            return _paginate(_RankedFirst(people, order, ranking=ranking), page)
+    # Counted on ids alone (no rank, no columns), in the list's order.
+    return _paginate(people.order_by(*order), page, count_queryset=people.values("pk").order_by(*order))
 
 
 # --- Recommendations -------------------------------------------------------------------------------------
@@ -201,73 +247,102 @@ class Recommendation:
         return " · ".join(self.reasons)
 
 
-CANDIDATES = 300
-RECENT_JOBS = 10000
+# Recommendations score at most this many candidates a skill (the newest jobs, the best-rated freelancers
+# with it), read off the per-skill lists in marketplace.candidates: the cost stays flat however many share a skill.
+CANDIDATES = 100
+# Hourly jobs checked for a freelancer's rate: the newest this many in their currency.
+RECENT_HOURLY_JOBS = 300
 
 
 def _text_hits(queryset, words: list[str], candidate_ids) -> set[int]:
     """Which of the candidates mention any of the words (one full-text query over the candidates only)."""
     if not words or not candidate_ids:
         return set()
-    matched, _found = search.text_search(queryset.filter(pk__in=candidate_ids), " ".join(words), any_word=True)
+    candidates = queryset.filter(AmongIds(F("pk"), candidate_ids))
+    matched, _found = search.text_search(candidates, " ".join(words), any_word=True)
     return set(matched.values_list("id", flat=True))
 
 
-def _skill_overlaps(through, owner_field: str, skill_ids, candidates_qs, *, min_id: int = 0) -> dict[int, int]:
-    """{row id: number of shared skills} for up to CANDIDATES rows of candidates_qs sharing the most skills.
-    Grouped on the link table alone (no join to the big table), newest ids first among equals; the few
-    hundred winners are then checked against candidates_qs."""
-    rows = (
-        through.objects.filter(skill_id__in=skill_ids, **{f"{owner_field}__gte": min_id})
+def _per_skill(listing: QuerySet, owner_field: str, skill_ids, order: list[str]) -> set[int]:
+    """The first CANDIDATES owners listed under each skill, in the list's order (one index range each)."""
+    found: set[int] = set()
+    for skill_id in skill_ids:
+        listed = listing.filter(skill_id=skill_id).order_by(*order)
+        found |= set(listed.values_list(owner_field, flat=True)[:CANDIDATES])
+    return found
+
+
+def _shared_skills(through, owner_field: str, skill_ids):
+    """An annotation: how many of `skill_ids` the row has, counted on the link table (0 for none)."""
+    if not skill_ids:
+        return Value(0)
+    shared = (
+        through.objects.filter(skill_id__in=skill_ids, **{owner_field: OuterRef("pk")})
+        .order_by()
         .values(owner_field)
-        .annotate(overlap=Count("skill_id"))
-        .order_by("-overlap", f"-{owner_field}")[: CANDIDATES * 2]
+        .annotate(n=Count("skill_id"))
+        .values("n")
     )
-    overlaps = {row[owner_field]: row["overlap"] for row in rows}
-    allowed = set(candidates_qs.filter(pk__in=list(overlaps)).values_list("pk", flat=True))
-    best = sorted(allowed, key=lambda pk: (overlaps[pk], pk), reverse=True)[:CANDIDATES]
-    return {pk: overlaps[pk] for pk in best}
+    return Coalesce(Subquery(shared), 0)
 
 
 def jobs_for_freelancer(profile: FreelancerProfile, *, limit: int = 10) -> list[Recommendation]:
     """Open public jobs the freelancer has not proposed on, ranked by: shared skills (3 points each), the
     freelancer's hourly rate inside an hourly job's budget (2), words of their headline in the job (2); newest
-    first among equals. Candidates are the 300 jobs sharing most skills among the 10,000 newest open jobs, plus
-    the newest that fit the rate."""
+    first among equals. Candidates are the 100 newest open jobs with each of the freelancer's skills, plus the
+    newest hourly jobs in their currency that fit their rate (or the 100 newest jobs, for a profile with
+    neither)."""
     skill_ids = list(profile.skills.values_list("id", flat=True))
     open_jobs = (
         Job.objects.filter(state=JobState.OPEN, visibility=Visibility.PUBLIC)
-        .exclude(client=profile.user)
-        .exclude(pk__in=Proposal.objects.filter(freelancer=profile.user).values("job_id"))
+        .exclude(client_id=profile.user_id)
+        .exclude(pk__in=Proposal.objects.filter(freelancer_id=profile.user_id).values("job_id"))
     )
-    # Recommendations come from the RECENT_JOBS newest open jobs: old posts are rarely still looking.
-    horizon = list(
-        open_jobs.order_by("-published_at", "-id").values_list("id", flat=True)[RECENT_JOBS - 1 : RECENT_JOBS]
-    )
-    min_id = horizon[0] if horizon else 0
-    overlaps = _skill_overlaps(Job.skills.through, "job_id", skill_ids, open_jobs, min_id=min_id) if skill_ids else {}
+    newest = ["-published_at", "-id"]
+    candidate_ids = _per_skill(OpenJobSkill.objects.all(), "job_id", skill_ids, ["-published_at", "-job_id"])
     rate = profile.hourly_rate_minor
-    fit_q = Q(budget_type=BudgetType.HOURLY, currency=profile.rate_currency) & Q(
-        budget_min_minor__lte=rate if rate is not None else -1, budget_max_minor__gte=rate if rate is not None else -1
-    )
-    candidate_ids = set(overlaps)
     if rate is not None:
-        fitting = open_jobs.filter(fit_q, pk__gte=min_id).order_by("-published_at", "-id")
-        candidate_ids |= set(fitting.values_list("pk", flat=True)[:100])
+        recent_hourly = Job.objects.filter(
+            state=JobState.OPEN,
+            visibility=Visibility.PUBLIC,
+            budget_type=BudgetType.HOURLY,
+            currency=profile.rate_currency,
+        ).order_by(*newest)
+        fitting = open_jobs.filter(
+            pk__in=recent_hourly.values("pk")[:RECENT_HOURLY_JOBS],
+            budget_min_minor__lte=rate,
+            budget_max_minor__gte=rate,
+        )
+        candidate_ids |= set(fitting.order_by(*newest).values_list("pk", flat=True)[:CANDIDATES])
     if not candidate_ids:
-        candidate_ids = set(open_jobs.order_by("-published_at").values_list("pk", flat=True)[:CANDIDATES])
-    fits = (
-        set(Job.objects.filter(fit_q, pk__in=candidate_ids).values_list("pk", flat=True)) if rate is not None else set()
-    )
+        candidate_ids = set(open_jobs.order_by(*newest).values_list("pk", flat=True)[:CANDIDATES])
+    # The lists may lag a moment behind the jobs: every candidate is checked against the job itself.
+    facts = {
+        row[0]: row
+        for row in open_jobs.filter(AmongIds(F("pk"), candidate_ids))
+        .annotate(overlap=_shared_skills(Job.skills.through, "job_id", skill_ids))
+        .values_list("pk", "published_at", "budget_type", "currency", "budget_min_minor", "budget_max_minor", "overlap")
+    }
+    candidate_ids = set(facts)
+    overlaps = {pk: row[-1] for pk, row in facts.items()}
+
+    def fits(pk):
+        _pk, _published, budget_type, currency, low, high, _overlap = facts[pk]
+        return (
+            rate is not None
+            and budget_type == BudgetType.HOURLY
+            and currency == profile.rate_currency
+            and low <= rate <= high
+        )
+
     words = [w for w in search.tokens(profile.headline) if len(w) > 3]
     hits = _text_hits(Job.objects.all(), words, candidate_ids)
-    published = dict(Job.objects.filter(pk__in=candidate_ids).values_list("pk", "published_at"))
 
     def score(pk):
-        return overlaps.get(pk, 0) * 3 + (pk in fits) * 2 + (pk in hits) * 2
+        return overlaps.get(pk, 0) * 3 + fits(pk) * 2 + (pk in hits) * 2
 
     never = datetime.min.replace(tzinfo=UTC)
-    best = sorted(candidate_ids, key=lambda pk: (score(pk), published.get(pk) or never, pk), reverse=True)[:limit]
+    best = sorted(candidate_ids, key=lambda pk: (score(pk), facts[pk][1] or never, pk), reverse=True)[:limit]
     jobs = Job.objects.filter(pk__in=best).select_related("client__client_profile").prefetch_related("skills")
     by_id = {job.pk: job for job in jobs}
     results = []
@@ -278,7 +353,7 @@ def jobs_for_freelancer(profile: FreelancerProfile, *, limit: int = 10) -> list[
             reasons.append(
                 ngettext("matches %(n)d of your skills", "matches %(n)d of your skills", overlap) % {"n": overlap}
             )
-        if pk in fits:
+        if fits(pk):
             reasons.append(_("your rate is within the budget"))
         if pk in hits:
             reasons.append(_("mentions words from your headline"))
@@ -289,25 +364,24 @@ def jobs_for_freelancer(profile: FreelancerProfile, *, limit: int = 10) -> list[
 def freelancers_for_job(job: Job, *, limit: int = 10) -> list[Recommendation]:
     """Available freelancers ranked by: shared skills with the job (3 points each), rating (up to 5 points,
     as stars), hourly rate inside an hourly job's budget (2), words of the job title in their profile (2).
-    Candidates are the 300 freelancers sharing most skills (or the best rated, for a job without skills)."""
+    Candidates are the 100 best-rated available freelancers with each of the job's skills (or the 100 best
+    rated, for a job without skills)."""
     skill_ids = list(job.skills.values_list("id", flat=True))
     # Checked on the profile table alone (no join to users); inactive accounts drop out with the facts below.
     people = FreelancerProfile.objects.exclude(user=job.client).exclude(availability="unavailable")
-    overlaps = (
-        _skill_overlaps(FreelancerProfile.skills.through, "freelancerprofile_id", skill_ids, people)
-        if skill_ids
-        else {}
+    best_rated = ["-rating_x100", "-rating_count", "profile_id"]
+    candidate_ids = _per_skill(FreelancerSkillRank.objects.all(), "profile_id", skill_ids, best_rated) or set(
+        people.filter(_ACTIVE).order_by("-rating_x100", "-rating_count", "id").values_list("pk", flat=True)[:CANDIDATES]
     )
-    candidate_ids = set(overlaps) or set(
-        people.filter(user__is_active=True).order_by("-rating_x100", "id").values_list("pk", flat=True)[:CANDIDATES]
-    )
+    # The lists may lag a moment behind the profiles: every candidate is checked against the profile itself.
     facts = {
         row["pk"]: row
-        for row in FreelancerProfile.objects.filter(pk__in=candidate_ids, user__is_active=True).values(
-            "pk", "rating_x100", "rate_currency", "hourly_rate_minor"
-        )
+        for row in people.filter(AmongIds(F("pk"), candidate_ids), _ACTIVE)
+        .annotate(overlap=_shared_skills(FreelancerProfile.skills.through, "freelancerprofile_id", skill_ids))
+        .values("pk", "rating_x100", "rate_currency", "hourly_rate_minor", "overlap")
     }
     candidate_ids = set(facts)
+    overlaps = {pk: row["overlap"] for pk, row in facts.items()}
     hourly = job.budget_type == BudgetType.HOURLY
 
     def fits(pk):

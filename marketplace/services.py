@@ -16,7 +16,7 @@ from common import fragments
 from common.registry import Registry
 from common.states import move
 from ledger.money import MoneyError, format_money, from_minor, to_minor
-from marketplace import search
+from marketplace import candidates, search
 from marketplace.errors import InvalidTransition, MarketplaceError, NotAllowed
 from marketplace.models import (
     JOB_TRANSITIONS,
@@ -102,6 +102,8 @@ def job_save(
     job.skills.set(skills)
     if publish and job.state == JobState.DRAFT:
         job = job_transition(job=job, client=client, to_state=JobState.OPEN)
+    else:
+        candidates.job_listing_refresh(job)
     search.index_job(job)
     return job
 
@@ -123,6 +125,7 @@ def job_transition(*, job: Job, client: User, to_state: str) -> Job:
     if to_state == JobState.OPEN and job.published_at is None:
         job.published_at = timezone.now()
     job.save(update_fields=["state", "published_at", "updated_at"])
+    candidates.job_listing_refresh(job)
     fragments.changed("jobs")
     return job
 
@@ -492,4 +495,5 @@ def freelancer_stats_refresh(*, user: User) -> None:
     profile.job_success_pct = None if not counted else round(Decimal(len(good) * 100) / len(counted))
     profile.ended_contracts = ContractOffer.objects.filter(freelancer=user, state=OfferState.ENDED).count()
     profile.save(update_fields=["rating_count", "rating_x100", "job_success_pct", "ended_contracts"])
+    candidates.freelancer_listing_refresh(profile)
     fragments.changed("freelancers")

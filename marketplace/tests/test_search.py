@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.models import FreelancerProfile
 from marketplace import selectors
 from marketplace.models import JobState
 from marketplace.services import job_transition
@@ -132,5 +133,28 @@ def test_counts_and_relevance_stop_at_the_result_window(monkeypatch, client):
         make_job(title=f"Django job {n}")
     page = selectors.search_jobs(selectors.JobFilters(text="django"))
     assert page.paginator.capped and page.paginator.count == 3
-    assert len(page.object_list) == 2  # ranked within the window of the 2 newest matches
+    assert len(page.object_list) == 3
     assert "More than 1,000 jobs" in client.get("/jobs/", {"q": "django"}).content.decode()
+
+
+def test_relevance_ranks_the_newest_matches_then_lists_the_rest_newest_first(monkeypatch):
+    monkeypatch.setattr(selectors, "RANKED", 2)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 3)
+    make_job(title="Django shop", description="Web work.")
+    make_job(title="Shop", description="Built with django.")
+    make_job(title="Django API", description="Web work.")
+    make_job(title="API", description="In django.")
+    first = selectors.search_jobs(selectors.JobFilters(text="django"))
+    # The two newest matches ranked (title above body), then the others newest first, across pages.
+    assert titles(first) == ["Django API", "API", "Shop"]
+    assert titles(selectors.search_jobs(selectors.JobFilters(text="django"), page=2)) == ["Django shop"]
+    assert first.paginator.count == 4
+
+
+def test_freelancer_relevance_ranks_the_best_rated_matches(monkeypatch):
+    monkeypatch.setattr(selectors, "RANKED", 1)
+    make_freelancer(name="Asad", headline="Bookkeeping", skills=["accounting"])
+    top = make_freelancer(name="Bushra", headline="Accountant", skills=["accounting"]).freelancer_profile
+    FreelancerProfile.objects.filter(pk=top.pk).update(rating_x100=480, rating_count=3)
+    found = selectors.search_freelancers(selectors.FreelancerFilters(text="accounting"))
+    assert [p.display_name for p in found] == ["Bushra", "Asad"]
