@@ -134,7 +134,9 @@ def test_counts_and_relevance_stop_at_the_result_window(monkeypatch, client):
     page = selectors.search_jobs(selectors.JobFilters(text="django"))
     assert page.paginator.capped and page.paginator.count == 3
     assert len(page.object_list) == 3
-    assert "More than 1,000 jobs" in client.get("/jobs/", {"q": "django"}).content.decode()
+    assert "More than 2 jobs: add words" in client.get("/jobs/", {"q": "django"}).content.decode()
+    client.cookies["django_language"] = "ur"
+    assert "2 سے زیادہ جابز" in client.get("/jobs/", {"q": "django"}).content.decode()
 
 
 def test_relevance_ranks_the_newest_matches_then_lists_the_rest_newest_first(monkeypatch):
