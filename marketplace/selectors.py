@@ -33,10 +33,7 @@ from marketplace.models import (
 )
 
 PAGE_SIZE = 20
-# Searches count at most this many matches ("More than 500 jobs"): nobody pages past 25 pages of a search, and
-# a bounded count keeps every query's cost independent of the table's size. Finding the window is most of a
-# search's cost (a text search of two less common words walks about 30 rows for each match), so the window is
-# what a reader needs, not more: at 1,000 two searches took 51-55 ms (p95) at a million rows.
+# Searches count at most this many matches ("More than 500 jobs", 25 pages), so no search grows (DECISIONS 19).
 RESULT_WINDOW = 500
 # Relevance ranks this many matches (ten pages); later pages go on in the default order.
 RANKED = 200
@@ -61,10 +58,7 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         return self.count > RESULT_WINDOW
 
-    @property
-    def window(self) -> int:
-        """How many matches a capped count stands for ("more than <window>")."""
-        return RESULT_WINDOW
+    window = property(lambda self: RESULT_WINDOW, doc='What a capped count stands for: "more than <window>".')
 
 
 def _paginate(queryset, page, *, count_queryset=None):
