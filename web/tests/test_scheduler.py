@@ -16,6 +16,7 @@ from huey.contrib.djhuey import HUEY
 import web.tasks  # noqa: F401 (registers the periodic jobs)
 
 ROOT = settings.BASE_DIR
+SCHEDULER_REDIS_DB = 6  # no other test uses it: flushed at the start
 HEARTBEAT = "web.tasks.scheduler_heartbeat"  # as the consumer logs it
 
 
@@ -32,17 +33,20 @@ def test_a_second_scheduler_in_the_same_minute_enqueues_nothing():
 
 
 @pytest.mark.worker
-def test_two_consumers_run_the_heartbeat_once_per_minute(tmp_path, monkeypatch):
+def test_two_consumers_run_the_heartbeat_once_per_minute(tmp_path):
     # The jobs write to a throwaway SQLite database under tmp_path, so the heartbeat's count can be read back.
     env = {**os.environ, "HUEY_IMMEDIATE": "0", "HUEY_WORKERS": "1", "KAMAI_VAR_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
     if os.environ.get("REDIS_URL"):
-        # Both consumers share the Redis queue; drop claims an earlier run may have left for this minute.
-        monkeypatch.setattr(HUEY, "immediate", False)
-        connection = HUEY.storage.conn
-        for key in connection.scan_iter(f"{HUEY.name}.periodic:*"):
-            connection.delete(key)
+        # Both consumers share a Redis database of their own: on the suite's queue they would also take jobs
+        # another test (test_worker, in a parallel run) waits for. Drop claims an earlier run left there.
+        from urllib.parse import urlsplit
+
+        import redis
+
+        env["REDIS_URL"] = urlsplit(os.environ["REDIS_URL"])._replace(path=f"/{SCHEDULER_REDIS_DB}").geturl()
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
     # Otherwise both share one Huey SQLite file under tmp_path.
     # Start early in a minute, so both first checks (made as each consumer starts) fall in the same one.
     while datetime.now().second > 20:  # noqa: DTZ005
