@@ -105,13 +105,6 @@ def cached_page(
     """The page `render()` returns (the whole HTML document), from the cache when the same reader asked for
     it before and none of its groups changed since: anonymous visitors share public pages; personal pages
     (`per_user`) are each user's own. Anyone else gets it rendered afresh."""
-    found = _reader(request, groups, per_user)
-    if found is None:
-        try:
-            return HttpResponse(render())
-        except Answer as answer:
-            return answer.response
-    reader, groups = found
 
     def keep() -> str:
         request._kamai_keeping_page = True
@@ -120,8 +113,12 @@ def cached_page(
         finally:
             request._kamai_keeping_page = False
 
-    parts = [name, reader, translation.get_language() or "", request.get_full_path()]
+    found = _reader(request, groups, per_user)
     try:
+        if found is None:
+            return HttpResponse(render())
+        reader, groups = found
+        parts = [name, reader, translation.get_language() or "", request.get_full_path()]
         html, _hit = _cached(parts, groups, keep, seconds)
     except Answer as answer:
         return answer.response

@@ -148,7 +148,7 @@ DATABASES = {
 DB_PGBOUNCER = env_bool("DB_PGBOUNCER", False)
 if DB_PGBOUNCER:
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-SERIAL_QUERIES = env_bool("DB_SERIAL_QUERIES", not env_bool("DB_PGBOUNCER", False))
+SERIAL_QUERIES = env_bool("DB_SERIAL_QUERIES", not DB_PGBOUNCER)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and SERIAL_QUERIES:
     # Web requests run short queries side by side: a parallel plan's workers take a few milliseconds to start
     # and compete with the other requests for the same cores, and JIT compiles for tens of milliseconds to save
